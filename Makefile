@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else they need is
+# installed by these targets (a .venv from the pinned requirements, the front end from npm).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_PY := $(VENV)/.installed
+STAMP_JS := node_modules/.installed
+FRONTEND := static/dist/app.css
+
+.PHONY: run test install lint bench clean worker web
+
+install: $(STAMP_PY) $(FRONTEND)
+
+$(STAMP_PY): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(STAMP_JS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(FRONTEND): $(STAMP_JS) frontend/build.mjs $(wildcard frontend/*.scss)
+	npm run --silent build
+
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000 with the Celery worker and beat. Ctrl-C stops them all."
+	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=$${DEBUG:-1} $(BIN)/honcho --procfile Procfile start
+
+# Tests run with DEBUG off, as production does, and serve static files from the finders.
+test: install
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret} STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/dist var

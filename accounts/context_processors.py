@@ -1,0 +1,28 @@
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The primary navigation for the signed-in user's role (MOJ primary navigation)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"primary_navigation": []}
+    items = [
+        ("Dashboard", "dashboard"),
+        ("Recommendations", "inspections:item_list"),
+        ("Inspections", "inspections:inspection_list"),
+        ("Forces", "forces:force_list"),
+        ("Follow-up reviews", "inspections:review_list"),
+    ]
+    if user.is_inspectorate_staff:
+        items += [("Users", "accounts:user_list")]
+    path = request.path
+    nav = []
+    for label, name in items:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # a section not built yet is simply not shown
+            continue
+        current = path == url if url == "/" else path.startswith(url)
+        nav.append({"label": label, "url": url, "current": current})
+    return {"primary_navigation": nav}

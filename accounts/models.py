@@ -1,0 +1,43 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from accounts.roles import GROUP_NAMES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role is their group; liaison officers also act for forces."""
+
+    receives_digests = models.BooleanField(default=True, help_text="Send me the daily or weekly email digest.")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role(self) -> Role | None:
+        """The user's role, from their groups (one query, cached on the instance)."""
+        names = set(self.groups.values_list("name", flat=True))
+        for role in (Role.STAFF, Role.MANAGER, Role.LIAISON):
+            if GROUP_NAMES[role] in names:
+                return role
+        return None
+
+    @property
+    def is_inspectorate_staff(self) -> bool:
+        return self.role == Role.STAFF
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.LIAISON
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.STAFF, Role.MANAGER)

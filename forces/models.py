@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+
+class Force(TimeStampedModel):
+    """An organisation the inspectorate inspects: a police force, a fire and rescue service, or
+    another policing body."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police force"
+        FIRE = "fire", "Fire and rescue service"
+        OTHER = "other", "Other policing body"
+
+    class MonitoringStage(models.TextChoices):
+        SCAN = "scan", "Scan"
+        ENGAGE = "engage", "Engage"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    region = models.CharField(max_length=60)
+    country = models.CharField(max_length=40)
+    active_until = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors")
+    monitoring_stage = models.CharField(max_length=10, choices=MonitoringStage.choices, default=MonitoringStage.SCAN)
+    liaison_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="LiaisonMembership", related_name="liaison_forces", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "region"], name="force_kind_region_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(successor=models.F("id")), name="force_not_own_successor"),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(active_until__isnull=False),
+                name="force_successor_needs_end_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.active_until is None
+
+    @property
+    def in_engage(self) -> bool:
+        return self.monitoring_stage == self.MonitoringStage.ENGAGE
+
+
+class LiaisonMembership(TimeStampedModel):
+    """A user acts as liaison officer for a force (a user may act for several)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaison_memberships")
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="liaison_memberships")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "force"], name="liaison_unique_user_force"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.force}"

@@ -1,0 +1,429 @@
+"""Inspections, what they leave behind, and each force's tracking of it.
+
+Response, status and progress judgement are three separate things (see shared/DOMAIN.md): the
+response is the force's formal answer, the status is the lifecycle, and the judgement is what a
+follow-up review found. Target dates: the original never changes; the current one moves only by an
+approved extension.
+"""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from forces.models import Force
+
+
+class Programme(TimeStampedModel):
+    """An inspection programme (PEEL, NCPI, ...). A table, so that new programmes can be added."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    is_follow_up = models.BooleanField(
+        default=False, help_text="Inspections of this programme review earlier inspections."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(TimeStampedModel):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="inspections")
+    title = models.CharField(max_length=300)
+    reference = models.CharField(max_length=40, unique=True)
+    forces = models.ManyToManyField(Force, related_name="inspections", blank=True)
+    fieldwork_start = models.DateField(null=True, blank=True)
+    fieldwork_end = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Empty while planned.")
+    report_url = models.URLField(blank=True)
+    lead_inspector = models.CharField(max_length=120, blank=True)
+    summary = models.TextField(blank=True)
+    follows_up = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_inspections",
+        help_text="For a post-inspection review or revisit: the inspection it follows up.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["programme", "published_on"], name="insp_prog_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fieldwork_start__isnull=True)
+                | Q(fieldwork_end__isnull=True)
+                | Q(fieldwork_end__gte=F("fieldwork_start")),
+                name="insp_fieldwork_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(follows_up=F("id")), name="insp_not_own_follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_on is not None
+
+
+class Finding(TimeStampedModel):
+    """What an inspection leaves behind: a cause of concern, a recommendation, or an area for
+    improvement. The forces it is addressed to are those with a tracked item for it."""
+
+    class Category(models.TextChoices):
+        CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+        RECOMMENDATION = "recommendation", "Recommendation"
+        AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    category = models.CharField(max_length=24, choices=Category.choices)
+    reference = models.CharField(max_length=20, help_text='For example "R3" or "CoC1".')
+    text = models.TextField()
+    cause_of_concern = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        help_text="For a recommendation: the cause of concern it answers.",
+    )
+    accelerated = models.BooleanField(
+        default=False, help_text="An accelerated cause of concern demands an action plan within days."
+    )
+    action_plan_due_on = models.DateField(
+        null=True, blank=True, help_text="When the force's action plan is due, where one is required."
+    )
+    target_date = models.DateField(
+        null=True, blank=True, help_text="The date in the finding's own wording, copied to each force's item."
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "reference"], name="finding_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(cause_of_concern__isnull=True) | Q(category="recommendation"),
+                name="finding_only_recs_answer_concerns",
+            ),
+            models.CheckConstraint(
+                condition=Q(accelerated=False) | Q(category="cause_of_concern"),
+                name="finding_only_concerns_accelerated",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="finding_text_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.text[:80]}"
+
+
+class TrackedItem(TimeStampedModel):
+    """One finding for one force: its response, its status and its dates."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted for closure"
+        COMPLETE = "complete", "Closed: complete"
+        NOT_IMPLEMENTED = "not_implemented", "Closed: not implemented"
+        SUPERSEDED = "superseded", "Closed: superseded"
+        WITHDRAWN = "withdrawn", "Closed: withdrawn"
+
+    OPEN_STATUSES = (Status.PUBLISHED, Status.IN_PROGRESS, Status.SUBMITTED)
+    CLOSED_STATUSES = (Status.COMPLETE, Status.NOT_IMPLEMENTED, Status.SUPERSEDED, Status.WITHDRAWN)
+    REASONED_RESPONSES = (Response.PARTIALLY_ACCEPTED, Response.NOT_ACCEPTED)
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="items")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="items")
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.PENDING)
+    response_reason = models.TextField(blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    original_target_date = models.DateField(null=True, blank=True)
+    current_target_date = models.DateField(null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(default=0)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    submitted_on = models.DateField(null=True, blank=True, help_text="When the force claimed it done.")
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closing_note = models.TextField(blank=True)
+    # Set by the overdue sweep (one set-based UPDATE) to the day it flagged the item, and cleared
+    # when the item stops being overdue; the events it records are the history.
+    overdue_flagged_on = models.DateField(null=True, blank=True)
+    # The latest follow-up judgement and the time of the latest progress update, written by the
+    # services that record them, so that lists need no subquery per row.
+    latest_progress = models.CharField(max_length=16, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["overdue_flagged_on", "updated_at"])
+
+    class Meta:
+        ordering = ["current_target_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "force"], name="item_unique_finding_force"),
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["complete", "not_implemented", "superseded", "withdrawn"])
+                    & Q(closed_on__isnull=False)
+                )
+                | (Q(status__in=["published", "in_progress", "submitted"]) & Q(closed_on__isnull=True)),
+                name="item_closed_iff_closed_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="superseded", superseded_by__isnull=False)
+                | (~Q(status="superseded") & Q(superseded_by__isnull=True)),
+                name="item_superseded_names_successor",
+            ),
+            models.CheckConstraint(condition=~Q(superseded_by=F("id")), name="item_not_superseded_by_itself"),
+            models.CheckConstraint(
+                condition=Q(response__in=["pending", "accepted"]) | ~Q(response_reason=""),
+                name="item_reason_when_not_accepted",
+            ),
+            models.CheckConstraint(
+                condition=Q(original_target_date__isnull=True, current_target_date__isnull=True)
+                | Q(original_target_date__isnull=False, current_target_date__isnull=False),
+                name="item_target_dates_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted", submitted_on__isnull=False) | ~Q(status="submitted"),
+                name="item_submitted_has_date",
+            ),
+        ]
+        indexes = [
+            # Answers "open items by current target date": the overdue sweep, the overdue and
+            # due-soon counts. Partial, so closed items (most of them, in time) cost nothing.
+            models.Index(
+                fields=["current_target_date"],
+                condition=Q(status__in=["published", "in_progress", "submitted"]),
+                name="item_open_target_idx",
+            ),
+            # Items the sweep flagged and that may have stopped being overdue.
+            models.Index(
+                fields=["overdue_flagged_on"],
+                condition=Q(overdue_flagged_on__isnull=False),
+                name="item_flagged_idx",
+            ),
+            models.Index(fields=["force", "status"], name="item_force_status_idx"),
+            models.Index(fields=["status", "closed_on"], name="item_status_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding.reference} – {self.force.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return not self.is_open
+
+    def days_overdue(self, today: dt.date, *, against_original: bool = False) -> int:
+        """Days past the target on `today` (London date); 0 when not overdue or closed."""
+        target = self.original_target_date if against_original else self.current_target_date
+        if target is None or not self.is_open or today <= target:
+            return 0
+        return (today - target).days
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.days_overdue(today) > 0
+
+    def days_until_due(self, today: dt.date) -> int | None:
+        if self.current_target_date is None:
+            return None
+        return (self.current_target_date - today).days
+
+
+class ItemEvent(models.Model):
+    """Everything that happened to an item, for its timeline: response, status changes, decisions,
+    judgements and the overdue clock. Append-only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Published"
+        RESPONSE = "response", "Response recorded"
+        UPDATE = "update", "Progress update"
+        SUBMITTED = "submitted", "Submitted for closure"
+        RETURNED = "returned", "Returned to the force"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        EXTENSION_REQUESTED = "extension_requested", "More time asked for"
+        EXTENSION_APPROVED = "extension_approved", "Extension approved"
+        EXTENSION_REFUSED = "extension_refused", "Extension refused"
+        JUDGED = "judged", "Progress judged"
+        BECAME_OVERDUE = "became_overdue", "Became overdue"
+        NO_LONGER_OVERDUE = "no_longer_overdue", "No longer overdue"
+
+    item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True, help_text="The target it concerns.")
+    # For clock events: the day the clock fired, so one item cannot be flagged twice for one day.
+    clock_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["item", "at"], name="event_item_at_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind", "clock_day"],
+                condition=Q(clock_day__isnull=False),
+                name="event_one_clock_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+
+class ProgressUpdate(models.Model):
+    """A force's progress narrative. Append-only: never edited in place."""
+
+    item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    narrative = models.TextField()
+    is_closure_claim = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="update_item_created_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(narrative=""), name="update_narrative_required")]
+
+    def __str__(self) -> str:
+        return f"Update on {self.item_id} at {self.created_at:%Y-%m-%d}"
+
+
+def evidence_path(instance: "EvidenceFile", filename: str) -> str:
+    # The stored name is not the uploaded name, so nothing a user types reaches the file system.
+    return f"evidence/{instance.update.item_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    previous_target_date = models.DateField()
+    requested_date = models.DateField()
+    reason = models.TextField()
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(decision="pending"), name="extension_one_pending_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_date__gt=F("previous_target_date")), name="extension_moves_later"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_reason_required"),
+            models.CheckConstraint(
+                condition=Q(decision="pending", decided_at__isnull=True)
+                | (~Q(decision="pending") & Q(decided_at__isnull=False)),
+                name="extension_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension to {self.requested_date} for item {self.item_id}"
+
+
+class FollowUpReview(TimeStampedModel):
+    """A post-inspection review or revisit: it judges the progress on an inspection's items."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="follow_up_reviews")
+    review_date = models.DateField()
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.TextField(blank=True)
+    report = models.ForeignKey(
+        Inspection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The published review report, where there is one.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.inspection} on {self.review_date}"
+
+
+class Judgement(models.Model):
+    class Progress(models.TextChoices):
+        NONE = "no_meaningful", "No meaningful progress"
+        INSUFFICIENT = "insufficient", "Insufficient progress"
+        REASONABLE = "reasonable", "Reasonable progress"
+        GOOD = "good", "Good progress"
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+
+    review = models.ForeignKey(FollowUpReview, on_delete=models.CASCADE, related_name="judgements")
+    item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="judgements")
+    progress = models.CharField(max_length=16, choices=Progress.choices)
+    commentary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="judgement_one_per_review_item"),
+        ]
+        indexes = [models.Index(fields=["item", "created_at"], name="judgement_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_progress_display()} on item {self.item_id}"

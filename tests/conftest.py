@@ -1,0 +1,63 @@
+# Run through `make test`, which sets SECRET_KEY and the test static files storage before Django starts.
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import GROUP_NAMES, Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _user_with_role(role: Role, **kwargs):
+    user = factories.UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    return user
+
+
+@pytest.fixture
+def force(db):
+    return factories.ForceFactory(name="Cleveland Police")
+
+
+@pytest.fixture
+def other_force(db):
+    return factories.ForceFactory(name="Durham Constabulary")
+
+
+@pytest.fixture
+def staff_user(db):
+    return _user_with_role(Role.STAFF, username="staff.user")
+
+
+@pytest.fixture
+def manager_user(db):
+    return _user_with_role(Role.MANAGER, username="manager.user")
+
+
+@pytest.fixture
+def liaison_user(db, force):
+    user = _user_with_role(Role.LIAISON, username="liaison.user")
+    factories.LiaisonMembershipFactory(user=user, force=force)
+    return user
+
+
+@pytest.fixture
+def other_liaison_user(db, other_force):
+    user = _user_with_role(Role.LIAISON, username="other.liaison")
+    factories.LiaisonMembershipFactory(user=user, force=other_force)
+    return user
+
+
+@pytest.fixture
+def item(db, force):
+    return factories.TrackedItemFactory(force=force)
+
+
+@pytest.fixture
+def other_item(db, other_force):
+    return factories.TrackedItemFactory(force=other_force)
