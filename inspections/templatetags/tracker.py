@@ -1,0 +1,87 @@
+"""Status tags and dates, one colour meaning one thing everywhere (see shared/UX.md):
+overdue red, due within 30 days orange, submitted for closure blue, in progress light blue,
+published grey, closed complete green, closed otherwise grey with its word."""
+
+import datetime as dt
+
+from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+from inspections.models import Judgement, TrackedItem
+from inspections.selectors import london_today
+
+register = template.Library()
+
+DUE_SOON_DAYS = 30
+
+STATUS_TAG_CLASSES = {
+    TrackedItem.Status.PUBLISHED: "govuk-tag--grey",
+    TrackedItem.Status.IN_PROGRESS: "govuk-tag--light-blue",
+    TrackedItem.Status.SUBMITTED: "govuk-tag--blue",
+    TrackedItem.Status.COMPLETE: "govuk-tag--green",
+    TrackedItem.Status.NOT_IMPLEMENTED: "govuk-tag--grey",
+    TrackedItem.Status.SUPERSEDED: "govuk-tag--grey",
+    TrackedItem.Status.WITHDRAWN: "govuk-tag--grey",
+}
+PROGRESS_TAG_CLASSES = {
+    Judgement.Progress.NONE: "govuk-tag--red",
+    Judgement.Progress.INSUFFICIENT: "govuk-tag--orange",
+    Judgement.Progress.REASONABLE: "govuk-tag--yellow",
+    Judgement.Progress.GOOD: "govuk-tag--green",
+    Judgement.Progress.NOT_ASSESSED: "govuk-tag--grey",
+}
+
+
+def status_tag_parts(item: TrackedItem, today: dt.date) -> tuple[str, str]:
+    """The label and tag class an item shows: overdue and due soon outrank the lifecycle status."""
+    if item.is_open and item.current_target_date is not None:
+        if item.current_target_date < today:
+            return "Overdue", "govuk-tag--red"
+        if (item.current_target_date - today).days <= DUE_SOON_DAYS and item.status != TrackedItem.Status.SUBMITTED:
+            return "Due soon", "govuk-tag--orange"
+    return item.get_status_display(), STATUS_TAG_CLASSES[item.status]
+
+
+@register.simple_tag(takes_context=True)
+def status_tag(context, item: TrackedItem):
+    today = context.get("today") or london_today()
+    label, css = status_tag_parts(item, today)
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+
+
+@register.simple_tag
+def lifecycle_tag(item: TrackedItem):
+    """The lifecycle status alone, without the overdue clock."""
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[item.status], item.get_status_display()
+    )
+
+
+@register.simple_tag
+def progress_tag(progress: str):
+    if not progress:
+        return format_html('<span class="govuk-hint app-no-margin">{}</span>', "Not yet judged")
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', PROGRESS_TAG_CLASSES[progress], Judgement.Progress(progress).label
+    )
+
+
+@register.filter
+def long_date(value: dt.date | None) -> str:
+    """31 March 2027."""
+    return date_format(value, "j F Y") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def due_phrase(context, target: dt.date | None, is_open: bool = True) -> str:
+    """'overdue by 43 days', 'due in 12 days', 'due today'; empty for closed items."""
+    if target is None or not is_open:
+        return ""
+    today = context.get("today") or london_today()
+    days = (target - today).days
+    if days < 0:
+        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"
