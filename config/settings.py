@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "forces",
     "inspections",
+    "notifications",
 ]
 
 MIDDLEWARE = [

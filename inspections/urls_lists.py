@@ -1,0 +1,2 @@
+# Lists, the dashboard's companions, exports, inspection pages.
+urlpatterns: list = []

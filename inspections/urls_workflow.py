@@ -1,0 +1,2 @@
+# An item's page and its actions, findings, follow-up reviews.
+urlpatterns: list = []

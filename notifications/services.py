@@ -1,0 +1,87 @@
+"""Writes for the outbox. Enqueue records the message (once per key); delivery claims each message
+with a conditional UPDATE, so two workers never both send it, then sends and records the outcome."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Message
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# A claim older than this is taken to be from a worker that died mid-send.
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+def message_enqueue(*, recipient: User, reason: str, key: str, subject: str, body: str) -> Message | None:
+    """Record a message to send. Returns None when a message with this key already exists (it is
+    never sent twice). Delivery is scheduled after the surrounding transaction commits, so a change
+    that is rolled back sends nothing."""
+    if not recipient.email or not recipient.is_active:
+        return None
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                key=key[:200],
+                recipient=recipient,
+                to_email=recipient.email,
+                reason=reason,
+                subject=subject[:200],
+                body=body,
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(_schedule_delivery)
+    return message
+
+
+def _schedule_delivery() -> None:
+    # The broker may be down: the message is safe in the outbox and the periodic delivery job
+    # picks it up later, so a failure to enqueue the task is logged, never raised to the user.
+    try:
+        from notifications.tasks import deliver_messages
+
+        deliver_messages.apply_async(expires=300)
+    except Exception:
+        logger.warning("Could not reach the broker; messages wait in the outbox", exc_info=True)
+
+
+def messages_deliver(*, limit: int = 200) -> dict[str, int]:
+    """Send what is due. Each message is claimed by one conditional UPDATE before it is sent."""
+    now = timezone.now()
+    due = Q(state__in=[Message.State.PENDING, Message.State.FAILED], next_attempt_at__lte=now) | Q(
+        state=Message.State.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    candidates = list(Message.objects.filter(due).order_by("next_attempt_at").values_list("id", flat=True)[:limit])
+    sent = failed = 0
+    for message_id in candidates:
+        claimed = Message.objects.filter(due, id=message_id).update(
+            state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            continue  # another worker has it
+        message = Message.objects.get(id=message_id)
+        try:
+            send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+        except Exception as error:
+            failed += 1
+            gave_up = message.attempts >= MAX_ATTEMPTS
+            Message.objects.filter(id=message_id).update(
+                state=Message.State.DEAD if gave_up else Message.State.FAILED,
+                next_attempt_at=now + dt.timedelta(minutes=2 ** min(message.attempts, 8)),
+                last_error=str(error)[:2000],
+            )
+            continue
+        Message.objects.filter(id=message_id).update(state=Message.State.SENT, sent_at=timezone.now(), last_error="")
+        sent += 1
+    if sent or failed:
+        logger.info("outbox delivery: %s sent, %s failed", sent, failed)
+    return {"sent": sent, "failed": failed}
