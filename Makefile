@@ -33,6 +33,7 @@ run: install
 # Tests run with DEBUG off, as production does, and serve static files from the finders.
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
+		SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
