@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import auth_urlpatterns
+from core.views import healthz
 from inspections.views.dashboard import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
