@@ -50,7 +50,7 @@ def _schedule_delivery() -> None:
         from notifications.tasks import deliver_messages
 
         deliver_messages.apply_async(expires=300)
-    except Exception:  # noqa: BLE001 - any broker error: the outbox keeps the message
+    except Exception:  # any broker error: the outbox keeps the message
         logger.warning("Could not reach the broker; messages wait in the outbox", exc_info=True)
 
 
