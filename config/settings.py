@@ -8,6 +8,7 @@ start-up: there is no fallback secret outside development.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "forces",
     "inspections",
     "notifications",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Evidence files: the largest upload accepted (bytes). Their type is read from their bytes.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="recommendation-tracker@example.gov.uk")
@@ -186,7 +190,57 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The beat schedule lives here, in code; exactly one beat process runs it. Crontab times are
+# London times (CELERY_TIMEZONE), so 07:00 stays 07:00 across BST and GMT. Each entry expires
+# before its next run, so a backlog after an outage does not pile up identical sweeps.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=15 * 60)
+CELERY_BEAT_SCHEDULE: dict = {
+    "overdue-sweep": {
+        "task": "inspections.tasks.sweep_overdue",
+        "schedule": SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": SWEEP_INTERVAL_SECONDS},
+    },
+    # Just after midnight London time, when yesterday's targets become overdue.
+    "overdue-sweep-after-midnight": {
+        "task": "inspections.tasks.sweep_overdue",
+        "schedule": crontab(minute=1, hour=0),
+        "options": {"expires": 30 * 60},
+    },
+    "daily-digest": {
+        "task": "inspections.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "options": {"expires": 3 * 60 * 60},
+    },
+    "weekly-digest": {
+        "task": "inspections.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "options": {"expires": 3 * 60 * 60},
+    },
+    # Messages enqueued while the broker was down (or that failed and are due a retry) go out.
+    "deliver-messages": {
+        "task": "notifications.tasks.deliver_messages",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+}
+
+# Managers' review queue: an overdue item is due a review when its last one is older than this;
+# an open item with no progress update for STALE_PROGRESS_DAYS is flagged "no recent progress".
+OVERDUE_REVIEW_INTERVAL_DAYS = env.int("OVERDUE_REVIEW_INTERVAL_DAYS", default=30)
+STALE_PROGRESS_DAYS = env.int("STALE_PROGRESS_DAYS", default=90)
+
+# Imports of a report's findings (imports app): limits, and when the Celery worker takes over.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=1_000)
+# The worker writes an import's progress where the web process can read it: files under var/ by
+# default (one machine), or a shared cache such as Redis (IMPORT_PROGRESS_CACHE_URL=redis://...).
+CACHES["imports"] = env.cache(
+    "IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}"
+)
+IMPORT_PROGRESS_CACHE = "imports"
+
+# The read-only API (api app): tokens for scripts, the session for the browsable documentation.
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}

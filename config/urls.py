@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("forces/", include("forces.urls")),
+    path("overdue-review/", include("oversight.urls")),
     path("", include("inspections.urls")),
 ]

@@ -27,6 +27,14 @@ class Force(TimeStampedModel):
     active_until = models.DateField(null=True, blank=True)
     successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors")
     monitoring_stage = models.CharField(max_length=10, choices=MonitoringStage.choices, default=MonitoringStage.SCAN)
+    staff_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_forces",
+        help_text="The inspectorate's lead for this force: told of every escalation.",
+    )
     liaison_officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="LiaisonMembership", related_name="liaison_forces", blank=True
     )

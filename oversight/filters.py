@@ -1,0 +1,35 @@
+import django_filters
+
+from forces.models import Force
+from inspections.models import Programme, TrackedItem
+
+
+def _regions():
+    return [(r, r) for r in Force.objects.order_by("region").values_list("region", flat=True).distinct()]
+
+
+class QueueFilter(django_filters.FilterSet):
+    region = django_filters.ChoiceFilter(
+        field_name="force__region", choices=_regions, label="Region", empty_label="All regions"
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="force__kind", choices=Force.Kind.choices, label="Kind of organisation", empty_label="All kinds"
+    )
+    programme = django_filters.ModelChoiceFilter(
+        field_name="finding__inspection__programme",
+        queryset=Programme.objects.all(),
+        label="Programme",
+        empty_label="All programmes",
+    )
+    force = django_filters.ModelChoiceFilter(
+        queryset=Force.objects.all(), field_name="force", to_field_name="slug", label="Force", empty_label="All forces"
+    )
+
+    class Meta:
+        model = TrackedItem
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "govuk-select"

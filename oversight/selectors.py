@@ -1,0 +1,85 @@
+"""Reads for the managers' overdue review: the queue, stale work, escalations, the meeting pack."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from accounts.models import User
+from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
+from inspections.selectors import items_visible_to
+from oversight.models import OverdueReview
+
+CATEGORY_ORDER = Case(
+    When(finding__category=Finding.Category.CAUSE_OF_CONCERN, then=Value(0)),
+    When(finding__category=Finding.Category.RECOMMENDATION, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def overdue_q(*, today: dt.date) -> Q:
+    """Open and past its current target date (London date): the one definition of overdue."""
+    return Q(status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=today)
+
+
+def stale_q(*, today: dt.date) -> Q:
+    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
+    publication for that long)."""
+    cutoff = today - dt.timedelta(days=settings.STALE_PROGRESS_DAYS)
+    cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return Q(status__in=TrackedItem.OPEN_STATUSES) & (
+        Q(last_update_at__lt=cutoff_at) | Q(last_update_at__isnull=True, finding__inspection__published_on__lt=cutoff)
+    )
+
+
+def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QuerySet[TrackedItem]:
+    latest = OverdueReview.objects.filter(item=OuterRef("pk")).order_by("-reviewed_at", "-id")
+    return items.annotate(
+        last_reviewed_at=Max("overdue_reviews__reviewed_at"),
+        last_decision=Subquery(latest.values("decision")[:1]),
+        next_review_on=Subquery(latest.values("next_review_on")[:1]),
+        category_rank=CATEGORY_ORDER,
+        is_stale=Case(When(stale_q(today=today), then=Value(1)), default=Value(0), output_field=IntegerField()),
+    )
+
+
+def review_queue(*, user: User, today: dt.date) -> QuerySet[TrackedItem]:
+    """Every overdue item never reviewed, or whose last review is older than the review interval;
+    worst first (most days overdue, then cause of concern before recommendation before AFI)."""
+    since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
+    items = items_visible_to(user=user).filter(overdue_q(today=today))
+    return (
+        with_review_state(items, today=today)
+        .filter(Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=since))
+        .select_related("finding__inspection__programme", "force")
+        .order_by("current_target_date", "category_rank", "force__name", "id")
+    )
+
+
+def escalations_recent(*, user: User, days: int = 90, force_id: int | None = None) -> QuerySet[OverdueReview]:
+    since = timezone.now() - dt.timedelta(days=days)
+    reviews = OverdueReview.objects.filter(
+        item__in=items_visible_to(user=user), decision__in=OverdueReview.ESCALATIONS, reviewed_at__gte=since
+    )
+    if force_id is not None:
+        reviews = reviews.filter(item__force_id=force_id)
+    return reviews.select_related("item__finding__inspection", "item__force", "reviewer").order_by("-reviewed_at")
+
+
+def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> QuerySet[TrackedItem]:
+    """Each overdue or stale item, with what a monitoring meeting needs beside it, in a fixed
+    number of queries (the latest update and judgement are subqueries, reviews are prefetched)."""
+    latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+    latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        with_review_state(items.filter(overdue_q(today=today) | stale_q(today=today)), today=today)
+        .annotate(
+            latest_update_text=Subquery(latest_update.values("narrative")[:1]),
+            latest_update_at=Subquery(latest_update.values("created_at")[:1]),
+            latest_judgement_commentary=Subquery(latest_judgement.values("commentary")[:1]),
+        )
+        .select_related("finding__inspection__programme", "force")
+        .order_by("force__name", "current_target_date", "category_rank", "id")
+    )

@@ -1,0 +1,55 @@
+import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from core.tables import GovukTable
+from inspections.models import TrackedItem
+from inspections.templatetags.tracker import long_date
+
+
+def _item_link(item: TrackedItem) -> str:
+    try:
+        url = reverse("inspections:item_detail", kwargs={"pk": item.pk})
+    except NoReverseMatch:
+        return format_html("{} {}", item.finding.reference, item.finding.inspection.reference)
+    return format_html(
+        '<a class="govuk-link" href="{}">{} of {}</a>', url, item.finding.reference, item.finding.inspection.reference
+    )
+
+
+class QueueTable(GovukTable):
+    select = tables.TemplateColumn(template_name="oversight/_select_cell.html", verbose_name="Select", orderable=False)
+    item = tables.Column(empty_values=(), verbose_name="Item", orderable=False)
+    force = tables.Column(accessor="force__name", verbose_name="Force", orderable=False)
+    category = tables.Column(accessor="finding__category", verbose_name="Kind", orderable=False)
+    days_overdue = tables.Column(empty_values=(), verbose_name="Days overdue", orderable=False)
+    current_target_date = tables.Column(verbose_name="Current target", orderable=False)
+    last_reviewed_at = tables.Column(verbose_name="Last review", orderable=False)
+    stale = tables.Column(empty_values=(), verbose_name="Progress", orderable=False)
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No overdue item is waiting for a review."
+
+    def __init__(self, *args, today, **kwargs) -> None:
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_item(self, record: TrackedItem) -> str:
+        return _item_link(record)
+
+    def render_category(self, record: TrackedItem) -> str:
+        return record.finding.get_category_display()
+
+    def render_days_overdue(self, record: TrackedItem) -> str:
+        return str(record.days_overdue(self.today))
+
+    def render_current_target_date(self, value) -> str:
+        return long_date(value)
+
+    def render_last_reviewed_at(self, value) -> str:
+        return long_date(value.date()) if value else "Never"
+
+    def render_stale(self, record: TrackedItem) -> str:
+        if record.is_stale:
+            return format_html('<strong class="govuk-tag govuk-tag--orange">{}</strong>', "No recent progress")
+        return ""

@@ -1,0 +1,136 @@
+"""The managers' overdue review: the queue (with bulk review), one item's review, the meeting pack."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from accounts.models import User
+from inspections.selectors import get_visible_or_404, items_visible_to, london_today
+from oversight import exports
+from oversight.filters import QueueFilter
+from oversight.forms import OverdueReviewForm
+from oversight.selectors import escalations_recent, meeting_pack_items, review_queue
+from oversight.services import ReviewError, overdue_reviews_record
+from oversight.tables import QueueTable
+
+
+def _require_oversight(user: User) -> None:
+    if not (user.is_manager or user.is_inspectorate_staff):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_oversight(request.user)
+    today = london_today()
+    filters = QueueFilter(request.GET, queryset=review_queue(user=request.user, today=today))
+    form = OverdueReviewForm(request.POST or None)
+    selected: set[int] = set()
+    if request.method == "POST":
+        selected = {int(pk) for pk in request.POST.getlist("items") if pk.isdigit()}
+        if form.is_valid():
+            items = list(items_visible_to(user=request.user).filter(pk__in=selected))
+            try:
+                reviews = overdue_reviews_record(
+                    items=items,
+                    reviewer=request.user,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                    next_review_on=form.cleaned_data["next_review_on"],
+                    today=today,
+                )
+            except ReviewError as error:
+                form.add_error(None, str(error))
+            else:
+                count = len(reviews)
+                messages.success(request, f"Review recorded for {count} item{'s' if count != 1 else ''}")
+                return redirect(request.get_full_path())
+    table = QueueTable(filters.qs, today=today)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "oversight/queue.html",
+        {
+            "filter": filters,
+            "table": table,
+            "form": form,
+            "selected": selected,
+            "today": today,
+            "interval": settings.OVERDUE_REVIEW_INTERVAL_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_review(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible_or_404(items_visible_to(user=request.user).select_related("finding__inspection", "force"), pk=pk)
+    _require_oversight(request.user)
+    today = london_today()
+    form = OverdueReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            overdue_reviews_record(
+                items=[item],
+                reviewer=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                next_review_on=form.cleaned_data["next_review_on"],
+                today=today,
+            )
+        except ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Review recorded")
+            return redirect("oversight:queue")
+    return render(
+        request,
+        "oversight/item_review.html",
+        {
+            "item": item,
+            "form": form,
+            "today": today,
+            "reviews": item.overdue_reviews.select_related("reviewer")[:10],
+            "crumbs": [
+                ("Overdue items to review", reverse("oversight:queue")),
+                (f"{item.finding.reference}, {item.force.name}", ""),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def meeting_pack(request: HttpRequest) -> HttpResponse:
+    _require_oversight(request.user)
+    today = london_today()
+    filters = QueueFilter(request.GET, queryset=items_visible_to(user=request.user))
+    items = meeting_pack_items(items=filters.qs, today=today)
+    if request.GET.get("format") == "xlsx":
+        return exports.meeting_pack_xlsx(items=items, today=today)
+    rows = list(items.prefetch_related("overdue_reviews__reviewer"))
+    overdue = sum(1 for item in rows if item.is_overdue(today))
+    context = {
+        "filter": filters,
+        "items": rows,
+        "today": today,
+        "overdue_count": overdue,
+        "stale_count": sum(1 for item in rows if item.is_stale),
+        "escalations": escalations_recent(user=request.user)[:20],
+        "scope": _scope_label(filters),
+    }
+    return render(request, "oversight/meeting_pack.html", context)
+
+
+def _scope_label(filters: QueueFilter) -> str:
+    data = filters.form.cleaned_data if filters.form.is_valid() else {}
+    if data.get("force"):
+        return data["force"].name
+    if data.get("region"):
+        return data["region"]
+    return "England and Wales"

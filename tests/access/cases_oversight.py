@@ -1,0 +1,47 @@
+import datetime as dt
+
+from oversight.models import OverdueReview
+from tests.access.matrix import Case, expect
+
+# Managers and staff review overdue items; liaison officers are refused.
+OVERSIGHT = expect(own_liaison=403, other_liaison=403)
+
+
+def _overdue(world) -> dict:
+    world.item.current_target_date = world.item.original_target_date = dt.date(2020, 1, 1)
+    world.item.save()
+    return {
+        "items": [world.item.pk],
+        "decision": "chase",
+        "note": "Chased",
+        "next_review_on_day": "1",
+        "next_review_on_month": "1",
+        "next_review_on_year": "2099",
+    }
+
+
+def _reviews(world) -> int:
+    return OverdueReview.objects.count()
+
+
+CASES = [
+    Case("oversight:queue", expected=OVERSIGHT),
+    Case(
+        "oversight:queue",
+        method="POST",
+        data=_overdue,
+        snapshot=_reviews,
+        expected=expect(own_liaison=403, other_liaison=403, staff=302, manager=302),
+    ),
+    Case("oversight:item_review", kwargs=lambda w: {"pk": w.item.pk}, expected=expect(own_liaison=403)),
+    Case(
+        "oversight:item_review",
+        kwargs=lambda w: {"pk": w.item.pk},
+        method="POST",
+        data=_overdue,
+        snapshot=_reviews,
+        expected=expect(own_liaison=403, staff=302, manager=302),
+    ),
+    Case("oversight:meeting_pack", expected=OVERSIGHT),
+    Case("oversight:meeting_pack", query="format=xlsx", label="excel", expected=OVERSIGHT),
+]

@@ -1,0 +1,130 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from inspections.models import ItemEvent, TrackedItem
+from notifications.models import Message
+from oversight.models import OverdueReview
+from oversight.selectors import meeting_pack_items, review_queue
+from oversight.services import ReviewError, overdue_reviews_record
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+
+
+def overdue_item(force, *, days: int = 10, category: str = "recommendation") -> TrackedItem:
+    finding = factories.FindingFactory(category=category, target_date=TODAY - dt.timedelta(days=days))
+    return factories.TrackedItemFactory(finding=finding, force=force, status="in_progress")
+
+
+def record(items, user, **kwargs):
+    values = {
+        "decision": "chase",
+        "note": "Chased the deputy chief constable.",
+        "next_review_on": TODAY + dt.timedelta(days=30),
+    }
+    values.update(kwargs)
+    return overdue_reviews_record(items=items, reviewer=user, today=TODAY, **values)
+
+
+def test_queue_holds_overdue_items_never_reviewed_worst_first(manager_user, force):
+    mild = overdue_item(force, days=3)
+    worst = overdue_item(force, days=200)
+    concern = overdue_item(force, days=200, category="cause_of_concern")
+    factories.TrackedItemFactory(
+        force=force, finding=factories.FindingFactory(target_date=TODAY + dt.timedelta(days=5))
+    )
+    assert list(review_queue(user=manager_user, today=TODAY)) == [concern, worst, mild]
+
+
+def test_queue_membership_around_the_30_day_edge(manager_user, force, time_machine):
+    item = overdue_item(force)
+    record([item], manager_user)
+    assert item not in review_queue(user=manager_user, today=TODAY)
+    time_machine.move_to(dt.datetime(2026, 7, 1, 9, 59, tzinfo=dt.UTC), tick=False)
+    assert item not in review_queue(user=manager_user, today=dt.date(2026, 7, 1))  # 29 days 23 hours 59 minutes
+    time_machine.move_to(dt.datetime(2026, 7, 1, 10, 1, tzinfo=dt.UTC), tick=False)
+    assert item in review_queue(user=manager_user, today=dt.date(2026, 7, 1))
+
+
+def test_no_recent_progress_around_the_90_day_edge(manager_user, force):
+    item = overdue_item(force)
+    factories.ProgressUpdateFactory(item=item)
+    TrackedItem.objects.filter(pk=item.pk).update(last_update_at=timezone.make_aware(dt.datetime(2026, 3, 3, 12)))
+    assert review_queue(user=manager_user, today=TODAY).get(pk=item.pk).is_stale == 0  # 90 days ago: not yet
+    TrackedItem.objects.filter(pk=item.pk).update(last_update_at=timezone.make_aware(dt.datetime(2026, 3, 2, 12)))
+    assert review_queue(user=manager_user, today=TODAY).get(pk=item.pk).is_stale == 1
+
+
+def test_stale_items_are_in_the_pack_before_they_are_overdue(manager_user, force):
+    finding = factories.FindingFactory(target_date=TODAY + dt.timedelta(days=60))
+    finding.inspection.published_on = TODAY - dt.timedelta(days=200)
+    finding.inspection.save()
+    stale = factories.TrackedItemFactory(finding=finding, force=force)
+    pack = meeting_pack_items(items=TrackedItem.objects.all(), today=TODAY)
+    assert list(pack) == [stale] and pack[0].is_stale == 1
+
+
+def test_bulk_review_records_one_decision_for_each_item(manager_user, force):
+    items = [overdue_item(force, days=d) for d in (5, 50, 500)]
+    reviews = record(items, manager_user, decision="raise_at_meeting", note="Raise in June")
+    assert len(reviews) == 3
+    assert len({r.batch for r in reviews}) == 1
+    assert ItemEvent.objects.filter(kind="manager_review", item__in=items).count() == 3
+    assert not review_queue(user=manager_user, today=TODAY).exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"next_review_on": TODAY - dt.timedelta(days=1)}, "must be in the future"),
+        ({"next_review_on": TODAY}, "must be in the future"),
+        ({"decision": "escalate_pcc", "note": "  "}, "Enter a note"),
+        ({"decision": "nonsense"}, "Choose a decision"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_saved(manager_user, force, kwargs, message):
+    item = overdue_item(force)
+    with pytest.raises(ReviewError, match=message):
+        record([item], manager_user, **kwargs)
+    assert not OverdueReview.objects.exists()
+    assert not ItemEvent.objects.filter(kind="manager_review").exists()
+
+
+def test_keep_monitoring_needs_no_note(manager_user, force):
+    assert record([overdue_item(force)], manager_user, decision="keep_monitoring", note="")
+
+
+def test_an_item_no_longer_overdue_is_refused_with_the_rest(manager_user, force):
+    overdue = overdue_item(force)
+    done = overdue_item(force)
+    TrackedItem.objects.filter(pk=done.pk).update(status="complete", closed_on=TODAY)
+    with pytest.raises(ReviewError, match="no longer overdue"):
+        record([overdue, done], manager_user)
+    assert not OverdueReview.objects.exists()
+
+
+def test_liaison_officers_cannot_review(liaison_user, force):
+    with pytest.raises(ReviewError):
+        record([overdue_item(force)], liaison_user)
+
+
+def test_escalation_emails_the_staff_lead_once(manager_user, staff_user, force, django_capture_on_commit_callbacks):
+    force.staff_lead = staff_user
+    force.save()
+    item = overdue_item(force)
+    with django_capture_on_commit_callbacks():
+        reviews = record([item], manager_user, decision="escalate_chief", note="Write to the chief constable")
+    message = Message.objects.get()
+    assert message.recipient == staff_user and message.reason == "escalation"
+    assert message.key == f"{staff_user.pk}:escalation:{reviews[0].pk}"
+    record([overdue_item(force)], manager_user, decision="chase", note="Chase")
+    assert Message.objects.count() == 1

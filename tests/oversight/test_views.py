@@ -1,0 +1,91 @@
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from oversight.models import OverdueReview
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue(force):
+    finding = factories.FindingFactory(target_date=dt.date(2020, 1, 1), text='=HYPERLINK("http://evil","x")')
+    return factories.TrackedItemFactory(finding=finding, force=force, status="in_progress")
+
+
+def test_bulk_review_from_the_queue(client, manager_user, overdue, force):
+    second = factories.TrackedItemFactory(
+        force=force, finding=factories.FindingFactory(target_date=dt.date(2021, 1, 1))
+    )
+    client.force_login(manager_user)
+    page = client.get("/overdue-review/")
+    assert "2 overdue items await review" in page.content.decode()
+    response = client.post(
+        "/overdue-review/",
+        {
+            "items": [overdue.pk, second.pk],
+            "decision": "chase",
+            "note": "Chased",
+            "next_review_on_day": "1",
+            "next_review_on_month": "1",
+            "next_review_on_year": "2099",
+        },
+    )
+    assert response.status_code == 302
+    assert OverdueReview.objects.count() == 2
+    assert "0 overdue items await review" in client.get("/overdue-review/").content.decode()
+
+
+def test_a_bad_review_keeps_what_was_typed(client, manager_user, overdue):
+    client.force_login(manager_user)
+    response = client.post(
+        "/overdue-review/",
+        {
+            "items": [overdue.pk],
+            "decision": "escalate_pcc",
+            "note": "",
+            "next_review_on_day": "1",
+            "next_review_on_month": "1",
+            "next_review_on_year": "2000",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html and "Enter a note to explain the decision" in html
+    assert f'value="{overdue.pk}" checked' in html
+    assert 'value="2000"' in html
+    assert not OverdueReview.objects.exists()
+
+
+def test_meeting_pack_page_and_excel(client, manager_user, overdue):
+    client.force_login(manager_user)
+    page = client.get("/overdue-review/meeting-pack/")
+    assert page.status_code == 200
+    assert '<dd class="govuk-summary-list__value" id="pack-overdue">1</dd>' in page.content.decode()
+    response = client.get("/overdue-review/meeting-pack/?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][5].startswith("'=HYPERLINK")
+
+
+def test_pack_filtered_to_a_force(client, manager_user, overdue, other_force):
+    factories.TrackedItemFactory(force=other_force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
+    client.force_login(manager_user)
+    page = client.get(f"/overdue-review/meeting-pack/?force={overdue.force.slug}")
+    assert page.context["overdue_count"] == 1 and page.context["scope"] == overdue.force.name
+
+
+def test_queue_query_count_is_flat(client, manager_user, force, django_assert_max_num_queries):
+    client.force_login(manager_user)
+    for n in (3, 40):
+        factories.TrackedItemFactory.create_batch(
+            n, force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)), status="in_progress"
+        ) if False else [
+            factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
+            for _ in range(n)
+        ]
+        with django_assert_max_num_queries(12):
+            assert client.get("/overdue-review/").status_code == 200
