@@ -1,0 +1,731 @@
+"""Writes for an item's lifecycle, its evidence, extensions and follow-up reviews.
+
+Every transition goes through `_transition`: one conditional UPDATE ... WHERE version = <the
+version the user's form was shown>, so two people acting on one item at once cannot overwrite each
+other (the second is refused with `ItemChanged`), then an ItemEvent for the timeline, a history
+record, and any emails through the outbox (delivered only after commit). A refused transition
+raises before anything is written, or inside the atomic block so that nothing it wrote survives.
+"""
+
+import datetime as dt
+import hashlib
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from inspections.models import (
+    EvidenceFile,
+    ExtensionRequest,
+    FollowUpReview,
+    Inspection,
+    ItemEvent,
+    Judgement,
+    ProgressUpdate,
+    TrackedItem,
+)
+from inspections.selectors import london_today
+from notifications.services import message_enqueue
+
+Status = TrackedItem.Status
+Kind = ItemEvent.Kind
+
+CHANGED_MESSAGE = "This item was changed by someone else while you were working on it"
+
+# What the bytes of an upload may be. The name and the browser's content type are never trusted.
+ALLOWED_EVIDENCE_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/msword": "Word (97–2003)",
+    "application/vnd.ms-excel": "Excel (97–2003)",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+}
+EVIDENCE_TYPES_PHRASE = "a PDF, Word or Excel document, or a PNG, JPEG or GIF image"
+_OOXML_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
+}
+
+
+class TransitionRefused(Exception):
+    """An action the item's state or the rules do not allow. The message is for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ItemChanged(TransitionRefused):
+    """Someone else changed the item after the form was shown (the version no longer matches)."""
+
+    def __init__(self) -> None:
+        super().__init__(CHANGED_MESSAGE)
+
+
+# --- Who may act ------------------------------------------------------------------------------
+
+
+def _assert_may_act_for_force(*, user: User, item: TrackedItem) -> None:
+    """The one place in this module that decides whether a user may act for an item's force (a
+    liaison officer of that force); the rule itself lives in accounts.permissions."""
+    permissions.require_can_act_for_item(user, item)
+
+
+def staff_assert(*, user: User) -> None:
+    """Raise PermissionDenied unless the user is inspectorate staff (who verify, decide, close
+    and run reviews)."""
+    _assert_staff(user=user)
+
+
+def _assert_staff(*, user: User) -> None:
+    permissions.require_staff(user)
+
+
+FORCE_ACTIONS = ("respond", "update", "submit", "extension_request")
+STAFF_ACTIONS = ("verify", "extension_decide", "close", "reopen")
+
+
+def item_action_assert_permitted(*, user: User, item: TrackedItem, action: str) -> None:
+    """Raise PermissionDenied unless the user's role may take this action on this item at all
+    (whether its state allows it is the transition's business)."""
+    if action in FORCE_ACTIONS:
+        _assert_may_act_for_force(user=user, item=item)
+    elif action in STAFF_ACTIONS:
+        _assert_staff(user=user)
+    else:
+        raise PermissionDenied("Unknown action.")
+
+
+def item_actions_available(*, user: User, item: TrackedItem, pending_extension: ExtensionRequest | None) -> list[str]:
+    """The actions to offer as buttons: those the role may take and the state allows."""
+    actions = []
+    for action in (*FORCE_ACTIONS, *STAFF_ACTIONS):
+        try:
+            item_action_assert_permitted(user=user, item=item, action=action)
+        except PermissionDenied:
+            continue
+        allowed = {
+            "respond": item.is_open,
+            "update": item.is_open,
+            "submit": item.status in (Status.PUBLISHED, Status.IN_PROGRESS),
+            "extension_request": item.is_open and pending_extension is None and item.current_target_date is not None,
+            "verify": item.status == Status.SUBMITTED,
+            "extension_decide": item.is_open and pending_extension is not None,
+            "close": item.is_open,
+            "reopen": item.is_closed,
+        }[action]
+        if allowed:
+            actions.append(action)
+    return actions
+
+
+# --- The one way to change an item --------------------------------------------------------------
+
+
+def _transition(
+    *,
+    item: TrackedItem,
+    version: int,
+    actor: User,
+    kind: str,
+    changes: dict | None = None,
+    note: str = "",
+    target_date: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> ItemEvent:
+    """Apply `changes` only if the item is still at `version`, bump the version, record the event
+    and the history. Must run inside transaction.atomic()."""
+    changes = dict(changes or {})
+    now = at or timezone.now()
+    from_status = item.status
+    updated = TrackedItem.objects.filter(pk=item.pk, version=version).update(
+        **changes, version=F("version") + 1, updated_at=now
+    )
+    if updated != 1:
+        raise ItemChanged()
+    item.refresh_from_db()
+    # A queryset update sends no signals, so the change history is written here, with its author.
+    TrackedItem.history.bulk_history_create([item], update=True, default_user=actor, default_date=now)
+    return ItemEvent.objects.create(
+        item=item,
+        kind=kind,
+        at=now,
+        actor=actor,
+        from_status=from_status if item.status != from_status else "",
+        to_status=item.status if item.status != from_status else "",
+        note=note,
+        target_date=target_date,
+    )
+
+
+def _require_text(value: str, message: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise TransitionRefused(message, field=field)
+    return value
+
+
+def _require_open(item: TrackedItem) -> None:
+    if item.is_closed:
+        raise TransitionRefused(f"This item is already closed ({item.get_status_display().lower()}).")
+
+
+# --- Emails ------------------------------------------------------------------------------------
+
+
+def _item_link(item: TrackedItem) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("inspections:item_detail", kwargs={"pk": item.pk})
+
+
+def _staff_recipients() -> Iterable[User]:
+    return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.STAFF]).distinct()
+
+
+def _notify(*, recipients: Iterable[User], item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str):
+    text = f"{body}\n\n{item.finding.reference}: {item.finding.text}\n\n{_item_link(item)}\n"
+    for user in recipients:
+        message_enqueue(
+            recipient=user, reason=reason, key=f"{user.pk}:{reason}:{item.pk}:{event.pk}", subject=subject, body=text
+        )
+
+
+def _notify_force(*, item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str) -> None:
+    _notify(
+        recipients=item.force.liaison_officers.filter(is_active=True),
+        item=item,
+        event=event,
+        reason=reason,
+        subject=subject,
+        body=body,
+    )
+
+
+def _notify_staff(*, item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str) -> None:
+    _notify(recipients=_staff_recipients(), item=item, event=event, reason=reason, subject=subject, body=body)
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+def evidence_content_type(*, upload: UploadedFile) -> str:
+    """The file's type as read from its bytes, or ValidationError with a message for the user."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    name = upload.name or "The file"
+    if upload.size == 0:
+        raise ValidationError(f"{name} is empty")
+    if upload.size > limit:
+        raise ValidationError(f"{name} is larger than {limit // (1024 * 1024)} MB")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    mime = None
+    if head.startswith(b"PK\x03\x04"):
+        mime = _ooxml_type(upload)
+    else:
+        kind = filetype.guess(head)
+        mime = kind.mime if kind else None
+    upload.seek(0)
+    if mime not in ALLOWED_EVIDENCE_TYPES:
+        raise ValidationError(f"{name} must be {EVIDENCE_TYPES_PHRASE}")
+    return mime
+
+
+def _ooxml_type(upload: UploadedFile) -> str | None:
+    # Word and Excel files are zips; what they are is declared in [Content_Types].xml.
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            declared = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    for main, mime in _OOXML_MAIN_TYPES.items():
+        if main in declared:
+            return mime
+    return None
+
+
+@dataclass
+class _CheckedUpload:
+    upload: UploadedFile
+    content_type: str
+
+
+def _check_uploads(files: Sequence[UploadedFile]) -> list[_CheckedUpload]:
+    checked = []
+    for upload in files:
+        try:
+            checked.append(_CheckedUpload(upload, evidence_content_type(upload=upload)))
+        except ValidationError as error:
+            raise TransitionRefused(error.messages[0], field="files") from None
+    return checked
+
+
+def _store_evidence(*, update: ProgressUpdate, uploads: list[_CheckedUpload]) -> list[EvidenceFile]:
+    stored = []
+    for checked in uploads:
+        upload = checked.upload
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        evidence = EvidenceFile(
+            update=update,
+            original_name=(upload.name or "evidence")[-255:],
+            content_type=checked.content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+        )
+        # If the transaction rolls back after this, the file stays on storage unreferenced; a
+        # stray file is harmless, a row pointing at nothing would not be.
+        evidence.file.save(upload.name or "evidence", upload, save=False)
+        evidence.save()
+        stored.append(evidence)
+    return stored
+
+
+# --- The force's actions ---------------------------------------------------------------------------
+
+
+def item_response_record(
+    *, item: TrackedItem, user: User, version: int, response: str, reason: str = "", today: dt.date | None = None
+) -> ItemEvent:
+    _assert_may_act_for_force(user=user, item=item)
+    _require_open(item)
+    if response not in (TrackedItem.Response.ACCEPTED, *TrackedItem.REASONED_RESPONSES):
+        raise TransitionRefused("Choose whether the force accepts the recommendation", field="response")
+    reason = (reason or "").strip()
+    if response in TrackedItem.REASONED_RESPONSES and not reason:
+        raise TransitionRefused("Give a reason when the recommendation is not fully accepted", field="reason")
+    if response == TrackedItem.Response.ACCEPTED:
+        reason = ""
+    label = TrackedItem.Response(response).label
+    with transaction.atomic():
+        return _transition(
+            item=item,
+            version=version,
+            actor=user,
+            kind=Kind.RESPONSE,
+            changes={"response": response, "response_reason": reason, "responded_on": today or london_today()},
+            note=f"{label}. {reason}".strip() if reason else label,
+        )
+
+
+def item_update_post(
+    *, item: TrackedItem, user: User, version: int, narrative: str, files: Sequence[UploadedFile] = ()
+) -> ProgressUpdate:
+    """A progress update, with optional evidence. A published item moves to in progress."""
+    _assert_may_act_for_force(user=user, item=item)
+    _require_open(item)
+    narrative = _require_text(narrative, "Enter the progress update", "narrative")
+    uploads = _check_uploads(files)
+    changes: dict = {"last_update_at": timezone.now()}
+    if item.status == Status.PUBLISHED:
+        changes["status"] = Status.IN_PROGRESS
+    with transaction.atomic():
+        _transition(item=item, version=version, actor=user, kind=Kind.UPDATE, changes=changes, note=narrative)
+        update = ProgressUpdate.objects.create(item=item, author=user, narrative=narrative)
+        _store_evidence(update=update, uploads=uploads)
+    return update
+
+
+def item_closure_submit(
+    *,
+    item: TrackedItem,
+    user: User,
+    version: int,
+    narrative: str,
+    files: Sequence[UploadedFile],
+    today: dt.date | None = None,
+) -> ProgressUpdate:
+    """The force claims the item done: a narrative and at least one evidence file."""
+    _assert_may_act_for_force(user=user, item=item)
+    _require_open(item)
+    if item.status == Status.SUBMITTED:
+        raise TransitionRefused("This item is already submitted for closure and awaits verification.")
+    narrative = _require_text(narrative, "Describe what the force has done", "narrative")
+    if not files:
+        raise TransitionRefused("Attach at least one evidence file", field="files")
+    uploads = _check_uploads(files)
+    with transaction.atomic():
+        event = _transition(
+            item=item,
+            version=version,
+            actor=user,
+            kind=Kind.SUBMITTED,
+            changes={
+                "status": Status.SUBMITTED,
+                "submitted_on": today or london_today(),
+                "last_update_at": timezone.now(),
+            },
+            note=narrative,
+        )
+        update = ProgressUpdate.objects.create(item=item, author=user, narrative=narrative, is_closure_claim=True)
+        _store_evidence(update=update, uploads=uploads)
+        _notify_staff(
+            item=item,
+            event=event,
+            reason="submitted",
+            subject=f"{item.force.name} submitted {item.finding.reference} for closure",
+            body=f"{item.force.name} says this recommendation is done and asks you to verify it.\n\n{narrative}",
+        )
+    return update
+
+
+def extension_request(
+    *,
+    item: TrackedItem,
+    user: User,
+    version: int,
+    requested_date: dt.date | None,
+    reason: str,
+    today: dt.date | None = None,
+) -> ExtensionRequest:
+    _assert_may_act_for_force(user=user, item=item)
+    _require_open(item)
+    today = today or london_today()
+    if item.current_target_date is None:
+        raise TransitionRefused("This item has no target date to extend.")
+    if item.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+        raise TransitionRefused("An extension for this item already awaits a decision.")
+    if requested_date is None:
+        raise TransitionRefused("Enter the new target date", field="requested_date")
+    if requested_date <= item.current_target_date:
+        raise TransitionRefused(
+            f"The new target date must be after the current one, {item.current_target_date:%-d %B %Y}",
+            field="requested_date",
+        )
+    if requested_date <= today:
+        raise TransitionRefused("The new target date must be in the future", field="requested_date")
+    reason = _require_text(reason, "Give the reason the force needs more time", "reason")
+    with transaction.atomic():
+        event = _transition(
+            item=item,
+            version=version,
+            actor=user,
+            kind=Kind.EXTENSION_REQUESTED,
+            note=reason,
+            target_date=requested_date,
+        )
+        extension = ExtensionRequest.objects.create(
+            item=item,
+            requested_by=user,
+            previous_target_date=item.current_target_date,
+            requested_date=requested_date,
+            reason=reason,
+        )
+        _notify_staff(
+            item=item,
+            event=event,
+            reason="extension_requested",
+            subject=f"{item.force.name} asks for more time on {item.finding.reference}",
+            body=f"{item.force.name} asks to move the target date from {item.current_target_date:%-d %B %Y} "
+            f"to {requested_date:%-d %B %Y}.\n\n{reason}",
+        )
+    return extension
+
+
+# --- The inspectorate's actions -------------------------------------------------------------------
+
+
+def item_closure_verify(
+    *, item: TrackedItem, user: User, version: int, accept: bool, note: str, today: dt.date | None = None
+) -> ItemEvent:
+    """Accept a closure claim (closed complete, with a closing note) or return it to in progress
+    with a reason the force sees."""
+    _assert_staff(user=user)
+    _require_open(item)
+    if item.status != Status.SUBMITTED:
+        raise TransitionRefused("Only an item submitted for closure can be verified.")
+    if accept:
+        note = _require_text(note, "Enter a closing note", "note")
+        with transaction.atomic():
+            event = _close(item=item, user=user, version=version, status=Status.COMPLETE, note=note, today=today)
+        return event
+    note = _require_text(note, "Give the reason the claim is returned, for the force", "note")
+    with transaction.atomic():
+        event = _transition(
+            item=item,
+            version=version,
+            actor=user,
+            kind=Kind.RETURNED,
+            changes={"status": Status.IN_PROGRESS, "submitted_on": None},
+            note=note,
+        )
+        _notify_force(
+            item=item,
+            event=event,
+            reason="returned",
+            subject=f"{item.finding.reference} returned to {item.force.name}",
+            body=f"The inspectorate did not accept the claim that this recommendation is done.\n\n{note}",
+        )
+    return event
+
+
+CLOSE_AS = (Status.NOT_IMPLEMENTED, Status.WITHDRAWN, Status.SUPERSEDED)
+
+
+def item_close(
+    *,
+    item: TrackedItem,
+    user: User,
+    version: int,
+    status: str,
+    note: str,
+    superseded_by: TrackedItem | None = None,
+    today: dt.date | None = None,
+) -> ItemEvent:
+    """Close an open item as not implemented, withdrawn or superseded (naming its successor)."""
+    _assert_staff(user=user)
+    _require_open(item)
+    if status not in CLOSE_AS:
+        raise TransitionRefused("Choose how to close the item", field="status")
+    note = _require_text(note, "Enter a closing note", "note")
+    if status == Status.SUPERSEDED:
+        if superseded_by is None:
+            raise TransitionRefused("Choose the item that supersedes this one", field="superseded_by")
+        if superseded_by.pk == item.pk:
+            raise TransitionRefused("An item cannot supersede itself", field="superseded_by")
+        if superseded_by.superseded_by_id == item.pk:
+            raise TransitionRefused("That item is itself superseded by this one", field="superseded_by")
+    else:
+        superseded_by = None
+    with transaction.atomic():
+        return _close(
+            item=item, user=user, version=version, status=status, note=note, superseded_by=superseded_by, today=today
+        )
+
+
+def _close(
+    *,
+    item: TrackedItem,
+    user: User,
+    version: int,
+    status: str,
+    note: str,
+    superseded_by: TrackedItem | None = None,
+    today: dt.date | None = None,
+) -> ItemEvent:
+    label = Status(status).label
+    event = _transition(
+        item=item,
+        version=version,
+        actor=user,
+        kind=Kind.CLOSED,
+        changes={
+            "status": status,
+            "closed_on": today or london_today(),
+            "closed_by": user,
+            "closing_note": note,
+            "superseded_by": superseded_by,
+            "submitted_on": None,
+        },
+        note=note,
+    )
+    # A closed item needs no more time: a request still waiting is refused with the closure.
+    item.extensions.filter(decision=ExtensionRequest.Decision.PENDING).update(
+        decision=ExtensionRequest.Decision.REFUSED,
+        decided_by=user,
+        decided_at=event.at,
+        decision_note="The item was closed.",
+    )
+    _notify_force(
+        item=item,
+        event=event,
+        reason="closed",
+        subject=f"{item.finding.reference} closed ({label.removeprefix('Closed: ')})",
+        body=f"The inspectorate closed this recommendation for {item.force.name}: {label.lower()}.\n\n{note}",
+    )
+    return event
+
+
+def item_reopen(*, item: TrackedItem, user: User, version: int, reason: str) -> ItemEvent:
+    _assert_staff(user=user)
+    if item.is_open:
+        raise TransitionRefused("This item is not closed.")
+    reason = _require_text(reason, "Give the reason the item is reopened", "reason")
+    with transaction.atomic():
+        return _transition(
+            item=item,
+            version=version,
+            actor=user,
+            kind=Kind.REOPENED,
+            changes={
+                "status": Status.IN_PROGRESS,
+                "closed_on": None,
+                "closed_by": None,
+                "closing_note": "",
+                "superseded_by": None,
+            },
+            note=reason,
+        )
+
+
+def extension_decide(
+    *,
+    extension: ExtensionRequest,
+    user: User,
+    version: int,
+    approve: bool,
+    note: str = "",
+    today: dt.date | None = None,
+) -> ItemEvent:
+    """Approval moves the current target date (never the original) and counts the extension."""
+    _assert_staff(user=user)
+    item = extension.item
+    _require_open(item)
+    if extension.decision != ExtensionRequest.Decision.PENDING:
+        raise TransitionRefused("This extension has already been decided.")
+    today = today or london_today()
+    note = (note or "").strip()
+    if approve and extension.requested_date <= today:
+        raise TransitionRefused(
+            "The date asked for has already passed: refuse it, and the force can ask again", field="approve"
+        )
+    if not approve and not note:
+        raise TransitionRefused("Give the reason the extension is refused, for the force", field="note")
+    with transaction.atomic():
+        if approve:
+            event = _transition(
+                item=item,
+                version=version,
+                actor=user,
+                kind=Kind.EXTENSION_APPROVED,
+                changes={
+                    "current_target_date": extension.requested_date,
+                    "extension_count": F("extension_count") + 1,
+                },
+                note=note,
+                target_date=extension.requested_date,
+            )
+        else:
+            event = _transition(
+                item=item,
+                version=version,
+                actor=user,
+                kind=Kind.EXTENSION_REFUSED,
+                note=note,
+                target_date=extension.requested_date,
+            )
+        decided = ExtensionRequest.objects.filter(pk=extension.pk, decision=ExtensionRequest.Decision.PENDING).update(
+            decision=ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED,
+            decided_by=user,
+            decided_at=event.at,
+            decision_note=note,
+        )
+        if decided != 1:
+            raise ItemChanged()
+        extension.refresh_from_db()
+        word = "approved" if approve else "refused"
+        body = (
+            f"The inspectorate {word} the request to move the target date to {extension.requested_date:%-d %B %Y}."
+            + (f"\n\n{note}" if note else "")
+        )
+        _notify_force(
+            item=item,
+            event=event,
+            reason="extension_decided",
+            subject=f"Extension {word}: {item.finding.reference}",
+            body=body,
+        )
+    return event
+
+
+# --- Follow-up reviews ---------------------------------------------------------------------------------
+
+
+def review_create(
+    *, inspection: Inspection, user: User, review_date: dt.date, reviewer: User, conclusion: str = ""
+) -> FollowUpReview:
+    _assert_staff(user=user)
+    if not (reviewer.is_active and reviewer.is_inspectorate_staff):
+        raise TransitionRefused("The reviewer must be a member of inspectorate staff", field="reviewer")
+    review = FollowUpReview(
+        inspection=inspection, review_date=review_date, reviewer=reviewer, conclusion=(conclusion or "").strip()
+    )
+    review._history_user = user
+    review.save()
+    return review
+
+
+@dataclass
+class JudgementRow:
+    item: TrackedItem
+    progress: str  # empty: not judged in this review
+    commentary: str = ""
+
+
+def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
+    """Save the judgements of one review, all or nothing. A judgement records progress; it never
+    changes an item's status. Returns how many judgements were recorded or changed."""
+    _assert_staff(user=user)
+    item_ids = set(TrackedItem.objects.filter(finding__inspection_id=review.inspection_id).values_list("id", flat=True))
+    for row in rows:
+        if row.item.pk not in item_ids:
+            raise TransitionRefused(f"{row.item} is not an item of this review's inspection.")
+        if row.progress and row.progress not in Judgement.Progress.values:
+            raise TransitionRefused(f"Choose a judgement for {row.item}")
+        if not row.progress and row.commentary.strip():
+            raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary")
+    existing = {j.item_id: j for j in review.judgements.all()}
+    now = timezone.now()
+    changed = 0
+    with transaction.atomic():
+        for row in rows:
+            commentary = row.commentary.strip()
+            judgement = existing.get(row.item.pk)
+            if not row.progress:
+                continue
+            if judgement and judgement.progress == row.progress and judgement.commentary == commentary:
+                continue
+            if judgement:
+                judgement.progress, judgement.commentary = row.progress, commentary
+                judgement._history_user = user
+                judgement.save(update_fields=["progress", "commentary"])
+            else:
+                judgement = Judgement(review=review, item=row.item, progress=row.progress, commentary=commentary)
+                judgement._history_user = user
+                judgement.save()
+            changed += 1
+            label = Judgement.Progress(row.progress).label
+            ItemEvent.objects.create(
+                item=row.item,
+                kind=Kind.JUDGED,
+                at=now,
+                actor=user,
+                note=f"{label}. {commentary}".strip() if commentary else label,
+            )
+            _item_latest_progress_set(item=row.item)
+    return changed
+
+
+def _item_latest_progress_set(*, item: TrackedItem) -> None:
+    # The latest judgement is the one of the latest review, not the latest typed: judging an old
+    # review late must not overwrite a newer finding. Not a lifecycle transition, so the version
+    # is left alone and a force officer's open form is not invalidated by a review.
+    latest = (
+        Judgement.objects.filter(item=item)
+        .order_by("-review__review_date", "-review_id")
+        .values_list("progress", flat=True)
+        .first()
+    )
+    TrackedItem.objects.filter(pk=item.pk).update(latest_progress=latest or "")
+    item.latest_progress = latest or ""

@@ -1,0 +1,66 @@
+"""A finding's page: each addressed force's response, status and judgement, and the roll-up."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from inspections import selectors
+from inspections.models import TrackedItem
+from inspections.views.items import url_or_none
+
+
+@dataclass
+class RollUp:
+    total: int
+    complete: int
+    overdue: int
+    closed_otherwise: int
+    submitted: int
+
+    @property
+    def line(self) -> str:
+        return f"{self.complete} of {self.total} complete, {self.overdue} overdue"
+
+
+def finding_rollup(*, items: list[TrackedItem], today) -> RollUp:
+    # Computed from the rows already fetched for the table, so the page costs no extra query.
+    return RollUp(
+        total=len(items),
+        complete=sum(item.status == TrackedItem.Status.COMPLETE for item in items),
+        overdue=sum(item.is_overdue(today) for item in items),
+        closed_otherwise=sum(item.is_closed and item.status != TrackedItem.Status.COMPLETE for item in items),
+        submitted=sum(item.status == TrackedItem.Status.SUBMITTED for item in items),
+    )
+
+
+@require_GET
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    findings = selectors.findings_visible_to(user=request.user).select_related(
+        "inspection__programme", "cause_of_concern"
+    )
+    finding = selectors.get_visible_or_404(findings, pk=pk)
+    items = list(
+        selectors.items_visible_to(user=request.user)
+        .filter(finding=finding)
+        .select_related("force")
+        .order_by("force__name")
+    )
+    today = selectors.london_today()
+    inspection = finding.inspection
+    return render(
+        request,
+        "inspections/finding_detail.html",
+        {
+            "finding": finding,
+            "items": items,
+            "rollup": finding_rollup(items=items, today=today),
+            "today": today,
+            "crumbs": [
+                ("Inspections", url_or_none("inspections:inspection_list")),
+                (inspection.reference, url_or_none("inspections:inspection_detail", pk=inspection.pk)),
+                (finding.reference, None),
+            ],
+        },
+    )

@@ -1,0 +1,150 @@
+"""Follow-up reviews: open one for an inspection, judge all its items on one page, read it."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inspections import forms, selectors, services
+from inspections.models import FollowUpReview, TrackedItem
+from inspections.views.items import url_or_none
+
+
+def _inspection_crumbs(inspection) -> list[tuple[str, str | None]]:
+    return [
+        ("Inspections", url_or_none("inspections:inspection_list")),
+        (inspection.reference, url_or_none("inspections:inspection_detail", pk=inspection.pk)),
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.get_visible_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
+    services.staff_assert(user=request.user)
+    if request.method == "POST":
+        form = forms.ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                review = services.review_create(
+                    inspection=inspection,
+                    user=request.user,
+                    review_date=form.cleaned_data["review_date"],
+                    reviewer=form.cleaned_data["reviewer"],
+                    conclusion=form.cleaned_data["conclusion"],
+                )
+            except services.TransitionRefused as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, "Follow-up review opened: judge the progress on each item")
+                return redirect("inspections:review_judge", pk=review.pk)
+    else:
+        form = forms.ReviewForm(initial={"reviewer": request.user.pk})
+    return render(
+        request,
+        "inspections/review_form.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "crumbs": [*_inspection_crumbs(inspection), ("New follow-up review", None)],
+        },
+    )
+
+
+def _review_for(request: HttpRequest, pk: int) -> FollowUpReview:
+    reviews = selectors.reviews_visible_to(user=request.user).select_related("inspection", "reviewer")
+    return selectors.get_visible_or_404(reviews, pk=pk)
+
+
+def _review_title(review: FollowUpReview) -> str:
+    return f"Follow-up review of {review.review_date.day} {review.review_date:%B %Y}"
+
+
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review_for(request, pk)
+    items = selectors.items_visible_to(user=request.user)
+    judgements = list(
+        review.judgements.filter(item__in=items)
+        .select_related("item__finding", "item__force")
+        .order_by("item__finding__position", "item__finding__reference", "item__force__name")
+    )
+    title = _review_title(review)
+    return render(
+        request,
+        "inspections/review_detail.html",
+        {
+            "review": review,
+            "title": title,
+            "judgements": judgements,
+            "may_judge": request.user.is_inspectorate_staff,
+            "today": selectors.london_today(),
+            "crumbs": [*_inspection_crumbs(review.inspection), (title, None)],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review_for(request, pk)
+    services.staff_assert(user=request.user)
+    items = list(
+        TrackedItem.objects.filter(finding__inspection_id=review.inspection_id)
+        .select_related("finding", "force")
+        .order_by("finding__position", "finding__reference", "force__name")
+    )
+    existing = {j.item_id: j for j in review.judgements.all()}
+    initial = [
+        {
+            "item_id": item.pk,
+            "progress": existing[item.pk].progress if item.pk in existing else "",
+            "commentary": existing[item.pk].commentary if item.pk in existing else "",
+        }
+        for item in items
+    ]
+    by_id = {item.pk: item for item in items}
+    problem = ""
+    if request.method == "POST":
+        formset = forms.JudgementFormSet(request.POST, initial=initial)
+        if formset.is_valid():
+            posted_ids = [form.cleaned_data.get("item_id") for form in formset.forms]
+            if sorted(posted_ids) != sorted(by_id):
+                problem = "The items of this inspection changed while you were working: check the rows and save again"
+            else:
+                rows = [
+                    services.JudgementRow(
+                        item=by_id[form.cleaned_data["item_id"]],
+                        progress=form.cleaned_data.get("progress") or "",
+                        commentary=form.cleaned_data.get("commentary") or "",
+                    )
+                    for form in formset.forms
+                ]
+                try:
+                    changed = services.review_judgements_save(review=review, user=request.user, rows=rows)
+                except services.TransitionRefused as error:
+                    problem = error.message
+                else:
+                    messages.success(request, f"Judgements saved ({changed} recorded or changed)")
+                    return redirect("inspections:review_detail", pk=review.pk)
+    else:
+        formset = forms.JudgementFormSet(initial=initial)
+    # Rows follow the posted order; a tampered item id shows no row rather than someone else's.
+    rows = [(by_id.get(form["item_id"].value() and int(form["item_id"].value())), form) for form in formset.forms]
+    title = _review_title(review)
+    return render(
+        request,
+        "inspections/review_judge.html",
+        {
+            "review": review,
+            "title": title,
+            "formset": formset,
+            "rows": [(item, form) for item, form in rows if item is not None],
+            "problem": problem,
+            "today": selectors.london_today(),
+            "crumbs": [
+                *_inspection_crumbs(review.inspection),
+                (title, reverse("inspections:review_detail", kwargs={"pk": review.pk})),
+                ("Judge progress", None),
+            ],
+        },
+    )
