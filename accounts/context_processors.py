@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict:
         ("Follow-up reviews", "inspections:review_list"),
     ]
     if user.is_inspectorate_staff:
-        items += [("Users", "accounts:user_list")]
+        items += [("Import", "imports:upload"), ("Users", "accounts:user_list")]
     path = request.path
     nav = []
     for label, name in items:

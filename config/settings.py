@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tables2",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
     "accounts",
     "forces",
     "inspections",
+    "imports",
+    "api",
     "notifications",
     "oversight",
 ]
@@ -241,6 +247,32 @@ CACHES["imports"] = env.cache(
 IMPORT_PROGRESS_CACHE = "imports"
 
 # The read-only API (api app): tokens for scripts, the session for the browsable documentation.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Recommendation Tracker API",
+    "DESCRIPTION": (
+        "Read-only access to inspections, findings and each force's tracked items, under the same "
+        "rules as the pages: a force liaison officer sees only their forces' items. Authenticate with "
+        "a token (Authorization: Token <key>), from the API token page of your account."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}

@@ -13,5 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("forces/", include("forces.urls")),
     path("overdue-review/", include("oversight.urls")),
+    path("api/", include("api.urls")),
+    path("", include("imports.urls")),
     path("", include("inspections.urls")),
 ]

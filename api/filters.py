@@ -1,0 +1,55 @@
+"""Filters for the API's lists. Every filter narrows a queryset already scoped to the user."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from inspections.models import Finding, Inspection, TrackedItem
+from inspections.selectors import london_today
+
+
+class InspectionFilter(django_filters.FilterSet):
+    programme = django_filters.CharFilter(field_name="programme__slug", help_text="Programme slug, e.g. peel")
+    published = django_filters.BooleanFilter(
+        field_name="published_on", lookup_expr="isnull", exclude=True, help_text="Published (true) or planned (false)"
+    )
+    force = django_filters.CharFilter(method="filter_force", help_text="Force slug: inspections with items for it")
+
+    class Meta:
+        model = Inspection
+        fields = ["programme", "published", "force"]
+
+    def filter_force(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(forces__slug=value) | Q(findings__items__force__slug=value)).distinct()
+
+
+class FindingFilter(django_filters.FilterSet):
+    inspection = django_filters.NumberFilter(field_name="inspection_id", help_text="Inspection id")
+    programme = django_filters.CharFilter(field_name="inspection__programme__slug", help_text="Programme slug")
+    category = django_filters.ChoiceFilter(choices=Finding.Category.choices)
+
+    class Meta:
+        model = Finding
+        fields = ["inspection", "programme", "category"]
+
+
+class TrackedItemFilter(django_filters.FilterSet):
+    force = django_filters.CharFilter(field_name="force__slug", help_text="Force slug, e.g. cleveland-police")
+    status = django_filters.MultipleChoiceFilter(choices=TrackedItem.Status.choices)
+    response = django_filters.ChoiceFilter(choices=TrackedItem.Response.choices)
+    category = django_filters.ChoiceFilter(field_name="finding__category", choices=Finding.Category.choices)
+    inspection = django_filters.NumberFilter(field_name="finding__inspection_id", help_text="Inspection id")
+    finding = django_filters.NumberFilter(field_name="finding_id", help_text="Finding id")
+    programme = django_filters.CharFilter(field_name="finding__inspection__programme__slug", help_text="Programme slug")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="Open and past the current target date (London date)"
+    )
+
+    class Meta:
+        model = TrackedItem
+        fields = ["force", "status", "response", "category", "inspection", "finding", "programme", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=london_today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,13 @@
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+
+
+def token_get(*, user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()
+
+
+def token_regenerate(*, user: User) -> Token:
+    """A new token for the user; any old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

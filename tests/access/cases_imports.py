@@ -1,0 +1,84 @@
+"""Imports (staff only) and the open-data file (anyone signed in)."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from imports.models import ImportBatch
+from inspections.models import Finding, Inspection
+from tests.access.matrix import READ_ALL_SIGNED_IN, STAFF_ONLY, Case, expect
+
+STAFF_WRITE = expect(own_liaison=403, other_liaison=403, staff=302, manager=403)
+
+
+def _batch(world, state: str = ImportBatch.State.PREVIEW) -> ImportBatch:
+    """One checked batch per world and state, with one clean row addressed to the item's force."""
+    key = f"_batch_{state}"
+    if not hasattr(world, key):
+        batch = ImportBatch.objects.create(
+            inspection=world.inspection,
+            uploaded_by=world.users["staff"],
+            original_name="findings.csv",
+            state=state,
+            rows=[
+                {
+                    "line": 2,
+                    "reference": "R-NEW",
+                    "category": "recommendation",
+                    "text": "Assess every missing child.",
+                    "forces_label": world.force.name,
+                    "force_ids": [world.force.pk],
+                    "target_date": "2027-03-31",
+                    "cause_of_concern": "",
+                    "problems": [],
+                }
+            ],
+            row_count=1,
+            item_count=1,
+        )
+        setattr(world, key, batch)
+    return getattr(world, key)
+
+
+def _upload(world) -> dict:
+    content = (
+        "reference,category,text,forces,target_date,cause_of_concern\n"
+        f"R-UP,recommendation,Assess every missing child.,{world.force.name},31/03/2027,\n"
+    ).encode()
+    return {"inspection": world.inspection.pk, "file": SimpleUploadedFile("findings.csv", content)}
+
+
+def _counts(world) -> tuple[int, int, int]:
+    return ImportBatch.objects.count(), Finding.objects.count(), Inspection.objects.count()
+
+
+CASES = [
+    Case("imports:upload", expected=STAFF_ONLY),
+    Case("imports:upload", method="POST", data=_upload, snapshot=_counts, expected=STAFF_WRITE),
+    Case("imports:template_csv", expected=STAFF_ONLY),
+    Case("imports:template_xlsx", expected=STAFF_ONLY),
+    Case("imports:preview", kwargs=lambda w: {"pk": _batch(w).pk}, expected=STAFF_ONLY),
+    Case(
+        "imports:confirm",
+        kwargs=lambda w: {"pk": _batch(w).pk},
+        method="POST",
+        snapshot=_counts,
+        expected=STAFF_WRITE,
+    ),
+    Case("imports:progress", kwargs=lambda w: {"pk": _batch(w, ImportBatch.State.DONE).pk}, expected=STAFF_ONLY),
+    Case("imports:inspection_new", expected=STAFF_ONLY),
+    Case(
+        "imports:inspection_new",
+        method="POST",
+        data=lambda w: {
+            "programme": w.inspection.programme_id,
+            "reference": "NEW-2026-1",
+            "title": "A new thematic inspection",
+            "published_on_0": "27",
+            "published_on_1": "3",
+            "published_on_2": "2026",
+        },
+        snapshot=_counts,
+        expected=STAFF_WRITE,
+    ),
+    # Published findings and their verified statuses are public: anyone signed in, every force.
+    Case("imports:open_data", expected=READ_ALL_SIGNED_IN),
+]
