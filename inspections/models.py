@@ -111,6 +111,14 @@ class Finding(TimeStampedModel):
 
     class Meta:
         ordering = ["inspection", "position", "reference"]
+        indexes = [
+            # The action-plan clock starts from the few findings that demand a plan.
+            models.Index(
+                fields=["action_plan_due_on"],
+                condition=Q(action_plan_due_on__isnull=False),
+                name="finding_plan_due_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "reference"], name="finding_unique_reference"),
             models.CheckConstraint(
@@ -171,13 +179,27 @@ class TrackedItem(TimeStampedModel):
     # Set by the overdue sweep (one set-based UPDATE) to the day it flagged the item, and cleared
     # when the item stops being overdue; the events it records are the history.
     overdue_flagged_on = models.DateField(null=True, blank=True)
+    # The other clocks, flagged the same way (inspections/overdue.py): the force's response not
+    # given within 56 days of publication; no action plan (no progress update) by the finding's
+    # action_plan_due_on; a closure claim waiting more than 30 days for the inspectorate.
+    response_overdue_flagged_on = models.DateField(null=True, blank=True)
+    action_plan_overdue_flagged_on = models.DateField(null=True, blank=True)
+    verification_overdue_flagged_on = models.DateField(null=True, blank=True)
     # The latest follow-up judgement and the time of the latest progress update, written by the
     # services that record them, so that lists need no subquery per row.
     latest_progress = models.CharField(max_length=16, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["overdue_flagged_on", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "overdue_flagged_on",
+            "response_overdue_flagged_on",
+            "action_plan_overdue_flagged_on",
+            "verification_overdue_flagged_on",
+            "updated_at",
+        ]
+    )
 
     class Meta:
         ordering = ["current_target_date", "id"]
@@ -224,6 +246,37 @@ class TrackedItem(TimeStampedModel):
                 fields=["overdue_flagged_on"],
                 condition=Q(overdue_flagged_on__isnull=False),
                 name="item_flagged_idx",
+            ),
+            # The flagging question "open, past its target, not yet flagged" answered without
+            # visiting the items already flagged, so a sweep with nothing to do costs nothing.
+            models.Index(
+                fields=["current_target_date"],
+                condition=Q(status__in=["published", "in_progress", "submitted"], overdue_flagged_on__isnull=True),
+                name="item_open_unflagged_idx",
+            ),
+            # The other clocks: what may become late, and what is flagged and may stop being late.
+            models.Index(
+                fields=["finding"],
+                condition=Q(response="pending", status__in=["published", "in_progress", "submitted"]),
+                name="item_response_pending_idx",
+            ),
+            models.Index(
+                fields=["submitted_on"], condition=Q(status="submitted"), name="item_awaiting_verification_idx"
+            ),
+            models.Index(
+                fields=["response_overdue_flagged_on"],
+                condition=Q(response_overdue_flagged_on__isnull=False),
+                name="item_response_flagged_idx",
+            ),
+            models.Index(
+                fields=["action_plan_overdue_flagged_on"],
+                condition=Q(action_plan_overdue_flagged_on__isnull=False),
+                name="item_plan_flagged_idx",
+            ),
+            models.Index(
+                fields=["verification_overdue_flagged_on"],
+                condition=Q(verification_overdue_flagged_on__isnull=False),
+                name="item_verification_flagged_idx",
             ),
             models.Index(fields=["force", "status"], name="item_force_status_idx"),
             models.Index(fields=["status", "closed_on"], name="item_status_closed_idx"),
@@ -274,6 +327,12 @@ class ItemEvent(models.Model):
         JUDGED = "judged", "Progress judged"
         BECAME_OVERDUE = "became_overdue", "Became overdue"
         NO_LONGER_OVERDUE = "no_longer_overdue", "No longer overdue"
+        RESPONSE_LATE = "response_late", "Response not given within 56 days"
+        RESPONSE_LATE_ENDED = "response_late_ended", "Response given late"
+        ACTION_PLAN_LATE = "action_plan_late", "Action plan overdue"
+        ACTION_PLAN_LATE_ENDED = "action_plan_late_ended", "Action plan received late"
+        VERIFICATION_LATE = "verification_late", "Closure claim waiting over 30 days"
+        VERIFICATION_LATE_ENDED = "verification_late_ended", "Closure claim decided"
 
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -287,10 +346,22 @@ class ItemEvent(models.Model):
     target_date = models.DateField(null=True, blank=True, help_text="The target it concerns.")
     # For clock events: the day the clock fired, so one item cannot be flagged twice for one day.
     clock_day = models.DateField(null=True, blank=True)
+    # For clock events that tell someone: when their messages were put in the outbox. The sweep
+    # records the event and the notifier turns it into messages in a later transaction, so a crash
+    # in between leaves the event unnotified and the next run sends it (the outbox key stops a
+    # second copy).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["item", "at"], name="event_item_at_idx")]
+        indexes = [
+            models.Index(fields=["item", "at"], name="event_item_at_idx"),
+            models.Index(
+                fields=["id"],
+                condition=Q(notified_at__isnull=True, kind__in=["became_overdue", "response_late", "action_plan_late"]),
+                name="event_to_notify_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "kind", "clock_day"],

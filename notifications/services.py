@@ -3,6 +3,7 @@ with a conditional UPDATE, so two workers never both send it, then sends and rec
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -41,6 +42,47 @@ def message_enqueue(*, recipient: User, reason: str, key: str, subject: str, bod
         return None
     transaction.on_commit(_schedule_delivery)
     return message
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    recipient: User
+    reason: str
+    key: str
+    subject: str
+    body: str
+
+
+def messages_enqueue_many(*, drafts: list[MessageDraft]) -> int:
+    """Record many messages at once: keys already taken are skipped (never sent twice), and the
+    rest are inserted with ON CONFLICT DO NOTHING, so a concurrent run that inserts the same key
+    first wins without an error. Returns how many new keys this call tried to add."""
+    drafts = [d for d in drafts if d.recipient.email and d.recipient.is_active]
+    if not drafts:
+        return 0
+    now = timezone.now()
+    by_key = {d.key[:200]: d for d in drafts}
+    taken: set[str] = set()
+    keys = list(by_key)
+    for start in range(0, len(keys), 900):
+        taken |= set(Message.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True))
+    new = [
+        Message(
+            key=key,
+            recipient=d.recipient,
+            to_email=d.recipient.email,
+            reason=d.reason,
+            subject=d.subject[:200],
+            body=d.body,
+            next_attempt_at=now,
+        )
+        for key, d in by_key.items()
+        if key not in taken
+    ]
+    if new:
+        Message.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        transaction.on_commit(_schedule_delivery)
+    return len(new)
 
 
 def _schedule_delivery() -> None:

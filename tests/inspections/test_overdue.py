@@ -1,0 +1,449 @@
+"""The overdue engine's services, called directly with time frozen (CONVENTIONS 10)."""
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection, connections, transaction
+
+from inspections.models import ItemEvent, TrackedItem
+from inspections.overdue import (
+    clock_events_notify,
+    clocks,
+    clocks_sweep,
+    daily_digests_enqueue,
+    reminders_enqueue,
+    statement_postgresql,
+    sweep_run,
+    weekly_digests_enqueue,
+)
+from notifications.models import Message
+from notifications.services import messages_deliver
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
+def events(item, kind=ItemEvent.Kind.BECAME_OVERDUE):
+    return list(ItemEvent.objects.filter(item=item, kind=kind))
+
+
+# --- The overdue clock around midnight and both clock changes -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "before", "after"),
+    [
+        # Summer time: 00:01 on 1 April in London is 23:01 UTC on 31 March.
+        (dt.date(2026, 3, 31), london(2026, 3, 31, 23, 59), london(2026, 4, 1, 0, 1)),
+        # The night the clocks go forward (Sunday 29 March 2026, 01:00 GMT -> 02:00 BST).
+        (dt.date(2026, 3, 28), london(2026, 3, 28, 23, 59), london(2026, 3, 29, 0, 1)),
+        (dt.date(2026, 3, 29), london(2026, 3, 29, 23, 59), london(2026, 3, 30, 0, 1)),
+        # The night the clocks go back (Sunday 25 October 2026, 02:00 BST -> 01:00 GMT).
+        (dt.date(2026, 10, 24), london(2026, 10, 24, 23, 59), london(2026, 10, 25, 0, 1)),
+        (dt.date(2026, 10, 25), london(2026, 10, 25, 23, 59), london(2026, 10, 26, 0, 1)),
+        # Winter: London is UTC.
+        (dt.date(2026, 1, 15), london(2026, 1, 15, 23, 59), london(2026, 1, 16, 0, 1)),
+    ],
+)
+def test_an_item_becomes_overdue_at_london_midnight(target, before, after):
+    item = factories.TrackedItemFactory(finding__target_date=target)
+    with time_machine.travel(before, tick=False):
+        assert clocks_sweep()["overdue_flagged"] == 0
+    item.refresh_from_db()
+    assert item.overdue_flagged_on is None and events(item) == []
+
+    with time_machine.travel(after, tick=False):
+        assert clocks_sweep()["overdue_flagged"] == 1
+    item.refresh_from_db()
+    assert item.overdue_flagged_on == after.date()
+    [event] = events(item)
+    assert (event.target_date, event.clock_day, event.actor) == (target, after.date(), None)
+    assert event.at == after
+
+
+def test_the_utc_date_does_not_decide():
+    # 23:01 UTC on 31 March is already 1 April in London (BST).
+    item = factories.TrackedItemFactory(finding__target_date=dt.date(2026, 3, 31))
+    with time_machine.travel(dt.datetime(2026, 3, 31, 23, 1, tzinfo=dt.UTC), tick=False):
+        clocks_sweep()
+    item.refresh_from_db()
+    assert item.overdue_flagged_on == dt.date(2026, 4, 1)
+
+
+def test_run_twice_gives_the_same_result():
+    items = factories.TrackedItemFactory.create_batch(3, finding__target_date=dt.date(2026, 3, 31))
+    factories.TrackedItemFactory(finding__target_date=dt.date(2026, 6, 30))
+    with time_machine.travel(london(2026, 4, 2, 9), tick=False):
+        first = sweep_run()
+        second = sweep_run()
+    assert first["overdue_flagged"] == 3
+    assert set(second.values()) == {0}
+    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 3
+    assert {i.overdue_flagged_on for i in TrackedItem.objects.filter(id__in=[i.id for i in items])} == {
+        dt.date(2026, 4, 2)
+    }
+
+
+def test_closing_or_extending_clears_the_flag_once(staff_user):
+    closed, extended, still = factories.TrackedItemFactory.create_batch(3, finding__target_date=dt.date(2026, 3, 31))
+    with time_machine.travel(london(2026, 4, 2, 9), tick=False):
+        clocks_sweep()
+    TrackedItem.objects.filter(id=closed.id).update(
+        status=TrackedItem.Status.COMPLETE, closed_on=dt.date(2026, 4, 3), closed_by=staff_user
+    )
+    TrackedItem.objects.filter(id=extended.id).update(current_target_date=dt.date(2026, 9, 30))
+    with time_machine.travel(london(2026, 4, 3, 9), tick=False):
+        counts = clocks_sweep()
+        again = clocks_sweep()
+    assert (counts["overdue_cleared"], again["overdue_cleared"]) == (2, 0)
+    for item in (closed, extended):
+        item.refresh_from_db()
+        assert item.overdue_flagged_on is None
+        [event] = events(item, ItemEvent.Kind.NO_LONGER_OVERDUE)
+        assert event.clock_day == dt.date(2026, 4, 3)
+    [event] = events(extended, ItemEvent.Kind.NO_LONGER_OVERDUE)
+    assert event.target_date == dt.date(2026, 9, 30)
+    still.refresh_from_db()
+    assert still.overdue_flagged_on == dt.date(2026, 4, 2)
+
+    # The extended item's new target passes: it becomes overdue again, with the new date.
+    with time_machine.travel(london(2026, 10, 1, 0, 1), tick=False):
+        clocks_sweep()
+    assert [e.target_date for e in events(extended)] == [dt.date(2026, 9, 30), dt.date(2026, 3, 31)]
+
+
+def test_items_without_a_target_are_never_overdue():
+    item = factories.TrackedItemFactory(finding__target_date=None)
+    with time_machine.travel(london(2030, 1, 1, 9), tick=False):
+        counts = clocks_sweep()
+    assert counts["overdue_flagged"] == 0 and events(item) == []
+
+
+# --- The other clocks ---------------------------------------------------------------------------
+
+
+def test_response_late_after_56_days_and_cleared_by_the_response():
+    item = factories.TrackedItemFactory(
+        finding__inspection__published_on=dt.date(2026, 1, 5), finding__target_date=dt.date(2027, 1, 1)
+    )
+    # Published 5 January: the response is due by 2 March (56 days), late from 3 March.
+    with time_machine.travel(london(2026, 3, 2, 23, 59), tick=False):
+        assert clocks_sweep()["response_flagged"] == 0
+    with time_machine.travel(london(2026, 3, 3, 0, 1), tick=False):
+        assert clocks_sweep()["response_flagged"] == 1
+    [event] = events(item, ItemEvent.Kind.RESPONSE_LATE)
+    assert event.target_date == dt.date(2026, 3, 2)
+    TrackedItem.objects.filter(id=item.id).update(
+        response=TrackedItem.Response.ACCEPTED, responded_on=dt.date(2026, 3, 10)
+    )
+    with time_machine.travel(london(2026, 3, 10, 12), tick=False):
+        assert clocks_sweep()["response_cleared"] == 1
+        assert clocks_sweep()["response_cleared"] == 0
+    item.refresh_from_db()
+    assert item.response_overdue_flagged_on is None
+    assert len(events(item, ItemEvent.Kind.RESPONSE_LATE_ENDED)) == 1
+
+
+def test_unpublished_inspections_start_no_response_clock():
+    item = factories.TrackedItemFactory(finding__inspection__published_on=None, finding__target_date=None)
+    with time_machine.travel(london(2030, 1, 1, 9), tick=False):
+        assert clocks_sweep()["response_flagged"] == 0
+    assert events(item, ItemEvent.Kind.RESPONSE_LATE) == []
+
+
+def test_action_plan_late_until_the_force_posts_an_update():
+    due = dt.date(2026, 6, 12)  # six weeks after an NCPI report published on 1 May
+    item = factories.TrackedItemFactory(
+        finding__category="cause_of_concern",
+        finding__action_plan_due_on=due,
+        finding__target_date=dt.date(2027, 5, 1),
+        response=TrackedItem.Response.ACCEPTED,
+    )
+    on_time = factories.TrackedItemFactory(
+        finding=item.finding, force=factories.ForceFactory(), response=TrackedItem.Response.ACCEPTED
+    )
+    factories.ProgressUpdateFactory(item=on_time)
+    with time_machine.travel(london(2026, 6, 12, 23, 59), tick=False):
+        assert clocks_sweep()["action_plan_flagged"] == 0
+    with time_machine.travel(london(2026, 6, 13, 0, 1), tick=False):
+        assert clocks_sweep()["action_plan_flagged"] == 1
+    [event] = events(item, ItemEvent.Kind.ACTION_PLAN_LATE)
+    assert event.target_date == due
+    assert events(on_time, ItemEvent.Kind.ACTION_PLAN_LATE) == []
+    factories.ProgressUpdateFactory(item=item)
+    with time_machine.travel(london(2026, 6, 20, 9), tick=False):
+        assert clocks_sweep()["action_plan_cleared"] == 1
+    assert len(events(item, ItemEvent.Kind.ACTION_PLAN_LATE_ENDED)) == 1
+
+
+def test_a_closure_claim_waiting_over_30_days_is_the_inspectorates_backlog(staff_user):
+    item = factories.TrackedItemFactory(
+        finding__target_date=dt.date(2027, 1, 1),
+        response=TrackedItem.Response.ACCEPTED,
+        status=TrackedItem.Status.SUBMITTED,
+        submitted_on=dt.date(2026, 5, 1),
+    )
+    with time_machine.travel(london(2026, 5, 31, 23, 59), tick=False):
+        assert clocks_sweep()["verification_flagged"] == 0
+    with time_machine.travel(london(2026, 6, 1, 0, 1), tick=False):
+        assert clocks_sweep()["verification_flagged"] == 1
+    TrackedItem.objects.filter(id=item.id).update(
+        status=TrackedItem.Status.COMPLETE, closed_on=dt.date(2026, 6, 2), closed_by=staff_user
+    )
+    with time_machine.travel(london(2026, 6, 2, 9), tick=False):
+        assert clocks_sweep()["verification_cleared"] == 1
+    assert [e.kind for e in ItemEvent.objects.filter(item=item).order_by("id")] == [
+        ItemEvent.Kind.VERIFICATION_LATE,
+        ItemEvent.Kind.VERIFICATION_LATE_ENDED,
+    ]
+
+
+# --- Alerts: each message once, even after a crash ------------------------------------------------
+
+
+def test_the_force_is_told_once_when_an_item_becomes_overdue(liaison_user, other_liaison_user, item):
+    with time_machine.travel(london(2026, 4, 1, 0, 1), tick=False):
+        sweep_run()
+        sweep_run()
+        assert messages_deliver() == {"sent": 1, "failed": 0}
+        sweep_run()
+        assert messages_deliver() == {"sent": 0, "failed": 0}
+    [email] = mail.outbox
+    assert email.to == [liaison_user.email]
+    assert email.subject == f"Overdue: {item.finding.reference} (Cleveland Police)"
+    assert "31 March 2026" in email.body
+    assert Message.objects.get().key == f"{liaison_user.pk}:overdue:{item.pk}:2026-04-01"
+
+
+def test_a_crash_between_flagging_and_sending_sends_later_once(liaison_user, item):
+    with time_machine.travel(london(2026, 4, 1, 0, 1), tick=False):
+        clocks_sweep()  # the worker dies here: flagged and committed, nobody told
+        # ... and here, mid-notification: the batch's transaction is rolled back.
+        with pytest.raises(RuntimeError), transaction.atomic():
+            clock_events_notify()
+            raise RuntimeError("worker lost")
+        assert not Message.objects.exists()
+    with time_machine.travel(london(2026, 4, 1, 0, 16), tick=False):
+        sweep_run()
+        messages_deliver()
+    assert len(mail.outbox) == 1
+    # A crash after the messages were committed but before the events were marked: the keys stop
+    # the second copy.
+    ItemEvent.objects.update(notified_at=None)
+    with time_machine.travel(london(2026, 4, 1, 0, 31), tick=False):
+        assert clock_events_notify() == 0
+        messages_deliver()
+    assert len(mail.outbox) == 1
+
+
+def test_long_late_items_found_by_a_first_sweep_send_no_alert(liaison_user, item):
+    with time_machine.travel(london(2026, 9, 1, 9), tick=False):
+        counts = sweep_run()
+    assert counts["overdue_flagged"] == 1 and counts["alerts_enqueued"] == 0
+    assert ItemEvent.objects.get(kind=ItemEvent.Kind.BECAME_OVERDUE).notified_at is not None
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def test_reminders_30_and_7_days_before_once_each(liaison_user, item):
+    # Target 31 March 2026.
+    with time_machine.travel(london(2026, 2, 28, 9), tick=False):
+        assert reminders_enqueue() == 0  # 31 days before
+    with time_machine.travel(london(2026, 3, 1, 9), tick=False):
+        assert reminders_enqueue() == 1
+        assert reminders_enqueue() == 0
+    with time_machine.travel(london(2026, 3, 10, 9), tick=False):
+        assert reminders_enqueue() == 0
+    with time_machine.travel(london(2026, 3, 24, 9), tick=False):
+        assert reminders_enqueue() == 1
+        assert reminders_enqueue() == 0
+    assert list(Message.objects.order_by("id").values_list("key", flat=True)) == [
+        f"{liaison_user.pk}:reminder-30:{item.pk}:2026-03-31",
+        f"{liaison_user.pk}:reminder-7:{item.pk}:2026-03-31",
+    ]
+    messages_deliver()
+    assert [m.subject for m in mail.outbox] == [
+        f"Due in 30 days: {item.finding.reference} (Cleveland Police)",
+        f"Due in 7 days: {item.finding.reference} (Cleveland Police)",
+    ]
+
+
+def test_a_moved_target_gets_fresh_reminders(liaison_user, item):
+    with time_machine.travel(london(2026, 3, 25, 9), tick=False):
+        reminders_enqueue()
+    TrackedItem.objects.filter(id=item.id).update(current_target_date=dt.date(2026, 4, 20))
+    with time_machine.travel(london(2026, 3, 26, 9), tick=False):
+        assert reminders_enqueue() == 1
+    assert Message.objects.filter(key__endswith=":2026-04-20").count() == 1
+
+
+def test_closed_items_and_other_forces_are_not_reminded(liaison_user, staff_user, other_item):
+    factories.TrackedItemFactory(
+        force=liaison_user.liaison_forces.get(),
+        status=TrackedItem.Status.COMPLETE,
+        closed_on=dt.date(2026, 3, 1),
+        closed_by=staff_user,
+    )
+    with time_machine.travel(london(2026, 3, 25, 9), tick=False):
+        assert reminders_enqueue() == 0
+
+
+# --- Digests ------------------------------------------------------------------------------------
+
+
+def test_daily_digest_lists_newly_overdue_and_soon_due(liaison_user, item, other_item):
+    soon = factories.TrackedItemFactory(force=item.force, finding__target_date=dt.date(2026, 4, 10))
+    with time_machine.travel(london(2026, 4, 1, 0, 1), tick=False):
+        sweep_run()
+    with time_machine.travel(london(2026, 4, 1, 7, 0), tick=False):
+        assert daily_digests_enqueue() == 1
+        assert daily_digests_enqueue() == 0
+        Message.objects.exclude(reason="digest-daily").delete()
+        messages_deliver()
+    [email] = mail.outbox
+    assert email.to == [liaison_user.email]
+    assert email.subject == "Tracker digest: 1 newly overdue, 1 due soon"
+    assert f"{item.finding.reference} (Cleveland Police), due 31 March 2026" in email.body
+    assert f"{soon.finding.reference} (Cleveland Police), due 10 April 2026" in email.body
+    assert "Durham" not in email.body
+
+
+def test_digests_respect_the_users_choice(liaison_user, manager_user, item):
+    liaison_user.receives_digests = False
+    liaison_user.save()
+    manager_user.receives_digests = False
+    manager_user.save()
+    with time_machine.travel(london(2026, 4, 6, 7), tick=False):
+        sweep_run()
+        assert daily_digests_enqueue() == 0
+        assert weekly_digests_enqueue() == 0
+
+
+def test_weekly_digest_gives_managers_the_national_picture_by_force(manager_user, item, other_item):
+    factories.TrackedItemFactory(force=item.force, finding__target_date=dt.date(2026, 3, 1))
+    with time_machine.travel(london(2026, 4, 6, 7), tick=False):  # a Monday
+        sweep_run()
+        assert weekly_digests_enqueue() == 1
+        assert weekly_digests_enqueue() == 0
+    message = Message.objects.get(reason="digest-weekly")
+    assert message.key == f"{manager_user.pk}:digest-weekly:all:2026-04-06"
+    assert "Overdue recommendations nationally on 6 April 2026: 3." in message.body
+    assert message.body.index("- Cleveland Police: 2; 2 new") < message.body.index("- Durham Constabulary: 1; 1 new")
+
+
+# --- Two sweeps at once, on PostgreSQL ----------------------------------------------------------
+
+
+def _needs_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL behaviour; run with DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_record_each_event_once():
+    _needs_postgresql()
+    factories.TrackedItemFactory.create_batch(200, finding__target_date=dt.date(2026, 3, 31))
+    today = dt.date(2026, 4, 1)
+    first_has_locked = threading.Event()
+    second_pid: list[int] = []
+    second_connected = threading.Event()
+    results: dict[str, dict] = {}
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        # Flags every row inside a transaction it holds open until the second sweep is waiting
+        # on its row locks, so the two statements really overlap.
+        try:
+            second_connected.wait(timeout=60)
+            with transaction.atomic():
+                results["first"] = clocks_sweep(today=today)
+                first_has_locked.set()
+                with connection.cursor() as cursor:
+                    for _ in range(600):  # bounded: at most ~60 s
+                        # pg_locks is live (pg_stat_activity is a snapshot per transaction).
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = %s", [second_pid[0]])
+                        if cursor.fetchone()[0]:
+                            break
+                        cursor.execute("SELECT pg_sleep(0.1)")
+                    else:
+                        raise AssertionError("the second sweep never waited on the first one's locks")
+        except BaseException as error:
+            errors.append(error)
+            first_has_locked.set()
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            second_connected.set()
+            first_has_locked.wait(timeout=60)
+            results["second"] = clocks_sweep(today=today)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert (results["first"]["overdue_flagged"], results["second"]["overdue_flagged"]) == (200, 0)
+    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 200
+    assert TrackedItem.objects.filter(overdue_flagged_on=today).count() == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_started_together_record_each_event_once():
+    _needs_postgresql()
+    factories.TrackedItemFactory.create_batch(300, finding__target_date=dt.date(2026, 3, 31))
+    barrier = threading.Barrier(2)
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(clocks_sweep(today=dt.date(2026, 4, 1)))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(r["overdue_flagged"] for r in results) == 300
+    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 300
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("flag", "index"), [(True, "item_open_unflagged_idx"), (False, "item_flagged_idx")])
+def test_the_overdue_statements_use_the_partial_indexes(flag, index):
+    _needs_postgresql()
+    [clock] = [c for c in clocks() if c.name == "overdue"]
+    sql, kind = statement_postgresql(clock, flag=flag)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny; the bench shows real plans
+        cursor.execute(f"EXPLAIN {sql}", {"today": dt.date(2026, 4, 1), "now": "2026-04-01T00:00Z", "kind": kind})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
