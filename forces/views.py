@@ -1,14 +1,78 @@
+"""The forces list and a force's page: counts come from grouped queries, never one per row."""
+
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
 
 from forces.selectors import forces_visible_to
-from inspections.selectors import get_visible_or_404
+from inspections import selectors
+from inspections.filters import ForceFilter, selected_filters
+from inspections.models import TrackedItem
+from inspections.selectors_dashboard import headline_due_soon, headline_overdue
+from inspections.tables import FindingItemTable, ForceTable
+
+PER_PAGE = 25
 
 
+@require_safe
 def force_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "forces/force_list.html", {"forces": forces_visible_to(user=request.user)})
+    today = selectors.london_today()
+    open_items = Q(items__status__in=TrackedItem.OPEN_STATUSES)
+    forces = forces_visible_to(user=request.user).annotate(
+        open_count=Count("items", filter=open_items),
+        overdue_count=Count("items", filter=open_items & Q(items__current_target_date__lt=today)),
+    )
+    filterset = ForceFilter(request.GET or None, queryset=forces, user=request.user)
+    table = ForceTable(filterset.qs, order_by=request.GET.get("sort") or "name")
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    return render(
+        request,
+        "forces/force_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "count": table.paginator.count,
+            "selected": selected_filters(filterset, request.GET),
+        },
+    )
 
 
+@require_safe
 def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
-    return render(request, "forces/force_detail.html", {"force": force})
+    force = selectors.get_visible_or_404(forces_visible_to(user=request.user).select_related("successor"), slug=slug)
+    today = selectors.london_today()
+    items = selectors.items_visible_to(user=request.user).filter(force=force)
+    counts = items.order_by().aggregate(
+        open=Count("id", filter=Q(status__in=TrackedItem.OPEN_STATUSES)),
+        overdue=Count("id", filter=headline_overdue(today=today)),
+        due_soon=Count("id", filter=headline_due_soon(today=today)),
+        total=Count("id"),
+    )
+    table = FindingItemTable(
+        items.filter(status__in=TrackedItem.OPEN_STATUSES).select_related("finding__inspection", "force", "finding"),
+        today=today,
+        order_by=request.GET.get("sort") or "target",
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    inspections = (
+        selectors.inspections_visible_to(user=request.user)
+        .filter(Q(forces=force) | Q(findings__items__force=force))
+        .select_related("programme")
+        .distinct()
+        .order_by("-published_on", "title")
+    )
+    liaison_officers = force.liaison_memberships.select_related("user").order_by("user__last_name", "user__first_name")
+    return render(
+        request,
+        "forces/force_detail.html",
+        {
+            "force": force,
+            "counts": counts,
+            "table": table,
+            "inspections": inspections,
+            "liaison_officers": liaison_officers,
+            "today": today,
+        },
+    )

@@ -1,15 +1,132 @@
+"""The home page after sign-in: the national picture for staff and managers, a liaison officer's
+own forces for them. A handful of grouped aggregate queries, whatever the size of the data."""
+
+from urllib.parse import urlencode
+
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
 
 from inspections import selectors
+from inspections.chart import trend_svg
+from inspections.filters import DashboardFilter, selected_filters
+from inspections.models import ItemEvent, TrackedItem
+from inspections.selectors_dashboard import (
+    AGEING_BANDS,
+    HEADLINES,
+    ageing_target_range,
+    dashboard_by_force,
+    dashboard_by_programme,
+    dashboard_headlines,
+    dashboard_trend,
+    headline_q,
+    liaison_force_summaries,
+    quarter_start,
+)
+from inspections.tables import ByForceTable, ItemTable
+
+FILTER_KEYS = ("region", "kind", "programme")
+NEEDS_NOW_LIMIT = 20
+BY_FORCE_PER_PAGE = 15
 
 
+def _list_url(base: dict, **params) -> str:
+    return f"{reverse('inspections:item_list')}?{urlencode({**base, **params})}"
+
+
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    items = selectors.items_visible_to(user=request.user)
+    user = request.user
     today = selectors.london_today()
-    open_items = items.filter(status__in=items.model.OPEN_STATUSES)
+    scoped = selectors.items_visible_to(user=user)
+    filterset = DashboardFilter(request.GET or None, queryset=scoped, user=user)
+    items = filterset.qs
+    # The list links carry the dashboard's filters, so each opens exactly the items counted.
+    base = {key: request.GET[key] for key in FILTER_KEYS if request.GET.get(key) and filterset.form.is_valid()}
+
+    numbers = dashboard_headlines(items=items, today=today)
+    headlines = [
+        {
+            "name": name,
+            "label": label,
+            "count": numbers.counts[name],
+            "url": _list_url(base, show=name),
+            "alert": name in ("overdue", "responses_overdue"),
+            "warning": name == "due_soon",
+        }
+        for name, (label, _definition) in HEADLINES.items()
+    ]
+    ageing = []
+    for band in AGEING_BANDS:
+        earliest, latest = ageing_target_range(band, today=today)
+        params = {
+            "show": "overdue",
+            "target_to_day": latest.day,
+            "target_to_month": latest.month,
+            "target_to_year": latest.year,
+        }
+        if earliest is not None:
+            params |= {
+                "target_from_day": earliest.day,
+                "target_from_month": earliest.month,
+                "target_from_year": earliest.year,
+            }
+        ageing.append({"label": band[1], "count": numbers.ageing[band[0]], "url": _list_url(base, **params)})
+
+    by_force = ByForceTable(dashboard_by_force(items=items, today=today), prefix="force-")
+    RequestConfig(request, paginate={"per_page": BY_FORCE_PER_PAGE}).configure(by_force)
+
+    trend = dashboard_trend(items=items, today=today)
+    last = trend[-1]
+    chart = trend_svg(
+        trend,
+        title="Open, overdue and closed recommendations by month, the last 24 months",
+        desc=(
+            f"From {trend[0]['month']:%B %Y} to {last['month']:%B %Y}. This month: {last['open']} open, "
+            f"{last['overdue']} overdue, {last['closed']} closed. The same numbers are in the table below."
+        ),
+    )
     context = {
-        "open_count": open_items.count(),
-        "overdue_count": open_items.filter(current_target_date__lt=today).count(),
+        "filter": filterset,
+        "selected": selected_filters(filterset, request.GET),
+        "headlines": headlines,
+        "ageing": ageing,
+        "by_force": by_force,
+        "by_programme": [
+            {**row, "url": _list_url({**base, "programme": row["slug"]})}
+            for row in dashboard_by_programme(items=items, today=today)
+        ],
+        "trend": trend,
+        "chart": chart,
+        "today": today,
+        "quarter_start": quarter_start(today),
+        "is_liaison": user.is_liaison,
     }
+    if user.is_liaison:
+        context |= _liaison_context(items=scoped, today=today)
     return render(request, "inspections/dashboard.html", context)
+
+
+def _liaison_context(*, items, today) -> dict:
+    """What a liaison officer needs now: claims returned to them, and what is overdue or due soon."""
+    needs_now = (
+        items.filter(
+            headline_q("overdue", today=today)
+            | headline_q("due_soon", today=today)
+            # A claim the inspectorate returned: back in progress, with a "returned" event.
+            | Q(status=TrackedItem.Status.IN_PROGRESS, events__kind=ItemEvent.Kind.RETURNED)
+        )
+        .exclude(status=TrackedItem.Status.SUBMITTED)
+        .select_related("finding__inspection", "force", "finding")
+        .distinct()
+        .order_by("current_target_date", "id")[:NEEDS_NOW_LIMIT]
+    )
+    table = ItemTable(list(needs_now), today=today, orderable=False, exclude=("response",))
+    return {
+        "summaries": liaison_force_summaries(items=items, today=today),
+        "needs_now": table,
+        "needs_now_limit": NEEDS_NOW_LIMIT,
+    }

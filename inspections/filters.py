@@ -1,0 +1,196 @@
+"""Filters for the lists and the dashboard (django-filter). They run over querysets already scoped
+to the user by `selectors`, and keep every value in the URL so that a filtered list can be shared."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.datastructures import MultiValueDict
+
+from core.forms import GovukDateField, GovukForm
+from forces.models import Force
+from forces.selectors import forces_visible_to
+from inspections import selectors
+from inspections.models import Finding, FollowUpReview, Inspection, Programme, TrackedItem
+from inspections.selectors_dashboard import HEADLINES, headline_q
+
+
+def region_choices() -> list[tuple[str, str]]:
+    regions = Force.objects.order_by("region").values_list("region", flat=True).distinct()
+    return [(region, region) for region in regions]
+
+
+class GovukDateFilter(django_filters.Filter):
+    """A date filter entered with the GOV.UK date input (day, month, year)."""
+
+    field_class = GovukDateField
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A filter set whose choices come from what the user may see."""
+
+    class Meta:
+        form = GovukForm
+
+    def __init__(self, data=None, *args, user=None, **kwargs) -> None:
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+        if "region" in self.filters:
+            # Evaluated once: callable choices would be queried again to validate and to render.
+            self.filters["region"].extra["choices"] = region_choices()
+
+
+class DashboardFilter(ScopedFilterSet):
+    region = django_filters.ChoiceFilter(field_name="force__region", label="Region", choices=region_choices)
+    kind = django_filters.ChoiceFilter(
+        field_name="force__kind", label="Kind of organisation", choices=Force.Kind.choices
+    )
+    programme = django_filters.ModelChoiceFilter(
+        field_name="finding__inspection__programme",
+        label="Programme",
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = TrackedItem
+        fields: list[str] = []
+
+
+class ItemFilter(DashboardFilter):
+    q = django_filters.CharFilter(
+        method="search", label="Search", help_text="Words in the text, a reference or a force"
+    )
+    show = django_filters.ChoiceFilter(
+        label="Show only", method="headline", choices=[(name, label) for name, (label, _) in HEADLINES.items()]
+    )
+    force = django_filters.ModelChoiceFilter(
+        field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
+    )
+    inspection = django_filters.ModelChoiceFilter(
+        field_name="finding__inspection",
+        label="Inspection",
+        queryset=Inspection.objects.none(),
+        to_field_name="reference",
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="finding__category", label="Category", choices=Finding.Category.choices
+    )
+    status = django_filters.ChoiceFilter(label="Status", choices=TrackedItem.Status.choices)
+    response = django_filters.ChoiceFilter(label="Response", choices=TrackedItem.Response.choices)
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue", method="filter_overdue", choices=[("yes", "Overdue"), ("no", "Not overdue")]
+    )
+    target_from = GovukDateFilter(
+        field_name="current_target_date", lookup_expr="gte", label="Target date from", help_text="For example, 1 4 2026"
+    )
+    target_to = GovukDateFilter(
+        field_name="current_target_date", lookup_expr="lte", label="Target date to", help_text="For example, 31 3 2027"
+    )
+
+    class Meta(DashboardFilter.Meta):
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.filters["force"].queryset = forces_visible_to(user=self.user)
+            self.filters["inspection"].queryset = selectors.inspections_visible_to(user=self.user).order_by(
+                "-published_on", "title"
+            )
+
+    @property
+    def today(self):
+        return selectors.london_today()
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(finding__text__icontains=word)
+                | Q(finding__reference__iexact=word)
+                | Q(force__name__icontains=word)
+                | Q(finding__inspection__reference__icontains=word)
+                | Q(finding__inspection__title__icontains=word)
+            )
+        return queryset
+
+    def headline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(headline_q(value, today=self.today))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        overdue = headline_q("overdue", today=self.today)
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+
+class InspectionFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Words in the title or the reference")
+    programme = django_filters.ModelChoiceFilter(
+        field_name="programme", label="Programme", queryset=Programme.objects.all(), to_field_name="slug"
+    )
+    published = django_filters.ChoiceFilter(
+        label="Published", method="filter_published", choices=[("yes", "Published"), ("no", "Planned")]
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Inspection
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(reference__icontains=word))
+        return queryset
+
+    def filter_published(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(published_on__isnull=value != "yes")
+
+
+class ForceFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    region = django_filters.ChoiceFilter(field_name="region", label="Region", choices=region_choices)
+    kind = django_filters.ChoiceFilter(field_name="kind", label="Kind of organisation", choices=Force.Kind.choices)
+    stage = django_filters.ChoiceFilter(
+        field_name="monitoring_stage", label="Monitoring stage", choices=Force.MonitoringStage.choices
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = Force
+        fields: list[str] = []
+
+
+class ReviewFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", help_text="Words in the inspection's title")
+    programme = django_filters.ModelChoiceFilter(
+        field_name="inspection__programme", label="Programme", queryset=Programme.objects.all(), to_field_name="slug"
+    )
+
+    class Meta(ScopedFilterSet.Meta):
+        model = FollowUpReview
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(Q(inspection__title__icontains=word) | Q(inspection__reference__icontains=word))
+        return queryset
+
+
+def selected_filters(filterset: django_filters.FilterSet, query: MultiValueDict) -> list[dict]:
+    """The applied filters as MOJ "selected filter" tags: a label, a value in words, and the URL
+    without it (and without the page number)."""
+    form = filterset.form
+    if not form.is_valid():
+        return []
+    tags = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", []):
+            continue
+        field = form.fields[name]
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            shown = dict(field.choices).get(value, value)
+        elif hasattr(value, "strftime"):
+            shown = f"{value.day} {value:%B %Y}"
+        else:
+            shown = str(value)
+        remaining = query.copy()
+        for key in [name, f"{name}_day", f"{name}_month", f"{name}_year", "page"]:
+            remaining.pop(key, None)
+        tags.append({"label": field.label, "value": shown, "query": remaining.urlencode()})
+    return tags

@@ -1,0 +1,206 @@
+"""The dashboard's numbers: a few grouped aggregate queries over an already scoped queryset, never
+one query per force or per month.
+
+Each headline is defined once, as a `Q` (`headline_q`), and both the dashboard's count and the
+recommendations list's "show" filter use that same definition, so a headline's link opens exactly
+the items it counts."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, Q, QuerySet
+
+from inspections.models import TrackedItem
+
+DUE_SOON_DAYS = 30
+RESPONSE_DAYS = 56  # Police Act 1996 s.55: a PCC responds within 56 days of publication.
+TREND_MONTHS = 24
+
+OPEN = Q(status__in=TrackedItem.OPEN_STATUSES)
+
+
+def quarter_start(today: dt.date) -> dt.date:
+    """The first day of the calendar quarter (January, April, July, October) holding `today`."""
+    return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+
+
+def headline_overdue(*, today: dt.date) -> Q:
+    return OPEN & Q(current_target_date__lt=today)
+
+
+def headline_due_soon(*, today: dt.date) -> Q:
+    return OPEN & Q(current_target_date__gte=today, current_target_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+
+
+def headline_awaiting_verification(*, today: dt.date) -> Q:
+    return Q(status=TrackedItem.Status.SUBMITTED)
+
+
+def headline_closed_this_quarter(*, today: dt.date) -> Q:
+    return Q(closed_on__gte=quarter_start(today), closed_on__lte=today)
+
+
+def headline_responses_overdue(*, today: dt.date) -> Q:
+    return Q(
+        response=TrackedItem.Response.PENDING,
+        finding__inspection__published_on__lt=today - dt.timedelta(days=RESPONSE_DAYS),
+    )
+
+
+def headline_open(*, today: dt.date) -> Q:
+    return OPEN
+
+
+# name -> (label, definition). The order is the order on the dashboard.
+HEADLINES = {
+    "open": ("Open", headline_open),
+    "overdue": ("Overdue", headline_overdue),
+    "due_soon": ("Due in 30 days", headline_due_soon),
+    "awaiting_verification": ("Awaiting verification", headline_awaiting_verification),
+    "responses_overdue": ("Responses overdue", headline_responses_overdue),
+    "closed_this_quarter": ("Closed this quarter", headline_closed_this_quarter),
+}
+
+
+def headline_q(name: str, *, today: dt.date) -> Q:
+    return HEADLINES[name][1](today=today)
+
+
+# Ageing of overdue items, by days past the current target: (key, label, least days, most days).
+AGEING_BANDS = (
+    ("0-30", "Up to 30 days", 1, 30),
+    ("31-90", "31 to 90 days", 31, 90),
+    ("91-180", "91 to 180 days", 91, 180),
+    ("181+", "Over 180 days", 181, None),
+)
+
+
+def ageing_target_range(band: tuple, *, today: dt.date) -> tuple[dt.date | None, dt.date]:
+    """The current-target dates of items overdue by a band's days: (from, to), inclusive."""
+    _key, _label, least, most = band
+    latest = today - dt.timedelta(days=least)
+    earliest = today - dt.timedelta(days=most) if most is not None else None
+    return earliest, latest
+
+
+def _ageing_q(band: tuple, *, today: dt.date) -> Q:
+    earliest, latest = ageing_target_range(band, today=today)
+    q = OPEN & Q(current_target_date__lte=latest)
+    if earliest is not None:
+        q &= Q(current_target_date__gte=earliest)
+    return q
+
+
+@dataclass
+class Headlines:
+    counts: dict[str, int]
+    ageing: dict[str, int]
+
+
+def dashboard_headlines(*, items: QuerySet[TrackedItem], today: dt.date) -> Headlines:
+    """Every headline figure and the ageing bands in one aggregate query."""
+    aggregates = {name: Count("id", filter=headline_q(name, today=today)) for name in HEADLINES}
+    aggregates |= {f"age_{band[0]}": Count("id", filter=_ageing_q(band, today=today)) for band in AGEING_BANDS}
+    row = items.order_by().aggregate(**aggregates)
+    return Headlines(
+        counts={name: row[name] for name in HEADLINES},
+        ageing={band[0]: row[f"age_{band[0]}"] for band in AGEING_BANDS},
+    )
+
+
+def dashboard_by_force(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """Per force with open items: open, overdue, oldest overdue target, share complete. Worst first."""
+    overdue = headline_overdue(today=today)
+    rows = (
+        items.order_by()
+        .values(
+            "force_id",
+            name=F("force__name"),
+            slug=F("force__slug"),
+            region=F("force__region"),
+            kind=F("force__kind"),
+            stage=F("force__monitoring_stage"),
+        )
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=OPEN),
+            overdue=Count("id", filter=overdue),
+            complete=Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
+            oldest_overdue=Min("current_target_date", filter=overdue),
+        )
+        .filter(open__gt=0)
+    )
+    result = []
+    for row in rows:
+        row["percent_complete"] = round(100 * row["complete"] / row["total"]) if row["total"] else 0
+        row["oldest_overdue_days"] = (today - row["oldest_overdue"]).days if row["oldest_overdue"] else None
+        result.append(row)
+    result.sort(key=lambda r: (-r["overdue"], -(r["oldest_overdue_days"] or 0), r["name"]))
+    return result
+
+
+def dashboard_by_programme(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    rows = (
+        items.order_by()
+        .values(slug=F("finding__inspection__programme__slug"), name=F("finding__inspection__programme__name"))
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=OPEN),
+            overdue=Count("id", filter=headline_overdue(today=today)),
+            closed=Count("id", filter=~OPEN),
+        )
+        .order_by("name")
+    )
+    return list(rows)
+
+
+def month_starts(*, today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
+    """The first days of the last `months` months, oldest first, the current month last."""
+    year, month = today.year, today.month
+    starts = []
+    for _ in range(months):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _month_end(start: dt.date) -> dt.date:
+    following = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def dashboard_trend(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """Open and overdue at each month's end (today for the current month) and closed during the
+    month, for the last 24 months, in ONE aggregate query.
+
+    An item counts as open from its inspection's publication until its closing date. "Overdue"
+    at a past month's end uses today's current target date: extensions are not replayed, so a
+    later extension can make an old month look better than it was."""
+    aggregates = {}
+    months = month_starts(today=today)
+    for i, start in enumerate(months):
+        end = min(_month_end(start), today)
+        open_then = Q(finding__inspection__published_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        aggregates[f"open_{i}"] = Count("id", filter=open_then)
+        aggregates[f"overdue_{i}"] = Count("id", filter=open_then & Q(current_target_date__lt=end))
+        aggregates[f"closed_{i}"] = Count("id", filter=Q(closed_on__gte=start, closed_on__lte=end))
+    row = items.order_by().aggregate(**aggregates)
+    return [
+        {"month": start, "open": row[f"open_{i}"], "overdue": row[f"overdue_{i}"], "closed": row[f"closed_{i}"]}
+        for i, start in enumerate(months)
+    ]
+
+
+def liaison_force_summaries(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """ "Cleveland Police: 14 open, 3 overdue, 2 due in the next 30 days", one grouped query."""
+    rows = (
+        items.order_by()
+        .values("force_id", name=F("force__name"), slug=F("force__slug"), stage=F("force__monitoring_stage"))
+        .annotate(
+            open=Count("id", filter=OPEN),
+            overdue=Count("id", filter=headline_overdue(today=today)),
+            due_soon=Count("id", filter=headline_due_soon(today=today)),
+        )
+        .order_by("name")
+    )
+    return list(rows)

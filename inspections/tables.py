@@ -1,0 +1,240 @@
+"""The service's tables (django-tables2), rendered as GOV.UK tables by core.tables.GovukTable."""
+
+import datetime as dt
+
+import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from core.tables import GovukTable
+from forces.models import Force
+from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
+from inspections.templatetags.tracker import long_date, status_tag_parts
+
+
+def safe_reverse(name: str, *args) -> str:
+    """The URL, or "" while the page is not built yet.
+
+    TODO(integration): pages of other areas (item_detail, review_detail) are being built in
+    parallel; once they exist everywhere, replace with plain `reverse`."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def link_or_text(url: str, text: str, hidden: str = ""):
+    if not url:
+        return text
+    if hidden:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>', url, text, hidden
+        )
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+def engage_tag(stage: str) -> str:
+    if stage != Force.MonitoringStage.ENGAGE:
+        return ""
+    return format_html(' <strong class="moj-badge moj-badge--red" title="{}">Engage</strong>', "Enhanced monitoring")
+
+
+def force_cell(name: str, slug: str, stage: str):
+    return format_html("{}{}", link_or_text(reverse("forces:force_detail", args=[slug]), name), engage_tag(stage))
+
+
+def date_with_phrase(target: dt.date | None, today: dt.date, is_open: bool) -> str:
+    if target is None:
+        return format_html('<span class="govuk-hint app-no-margin">{}</span>', "No target date")
+    days = (target - today).days
+    phrase = ""
+    if is_open:
+        if days < 0:
+            phrase = f"overdue by {-days} day{'s' if days != -1 else ''}"
+        elif days == 0:
+            phrase = "due today"
+        else:
+            phrase = f"due in {days} day{'s' if days != 1 else ''}"
+    if not phrase:
+        return long_date(target)
+    return format_html('{}<br><span class="govuk-body-s app-no-margin">{}</span>', long_date(target), phrase)
+
+
+class ItemTable(GovukTable):
+    reference = tables.Column(
+        verbose_name="Reference",
+        accessor="finding__reference",
+        order_by=("finding__inspection__reference", "finding__reference"),
+    )
+    text = tables.Column(verbose_name="Recommendation", accessor="finding__text", orderable=False)
+    force = tables.Column(verbose_name="Force or service", accessor="force__name")
+    inspection = tables.Column(verbose_name="Inspection", accessor="finding__inspection__reference")
+    status = tables.Column(verbose_name="Status", accessor="status")
+    response = tables.Column(verbose_name="Response", accessor="response")
+    target = tables.Column(
+        verbose_name="Target date", accessor="current_target_date", order_by=("current_target_date", "id")
+    )
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No recommendations match these filters."
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_reference(self, record: TrackedItem):
+        url = safe_reverse("inspections:item_detail", record.pk)
+        return link_or_text(
+            url, record.finding.reference, f"{record.finding.inspection.reference} for {record.force.name}"
+        )
+
+    def render_text(self, value: str) -> str:
+        return Truncator(value).words(24)
+
+    def render_force(self, record: TrackedItem):
+        force = record.force
+        return force_cell(force.name, force.slug, force.monitoring_stage)
+
+    def render_inspection(self, record: TrackedItem):
+        inspection = record.finding.inspection
+        return link_or_text(reverse("inspections:inspection_detail", args=[inspection.pk]), inspection.reference)
+
+    def render_status(self, record: TrackedItem):
+        label, css = status_tag_parts(record, self.today)
+        return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+
+    def render_response(self, record: TrackedItem) -> str:
+        return record.get_response_display()
+
+    def render_target(self, record: TrackedItem):
+        return date_with_phrase(record.current_target_date, self.today, record.is_open)
+
+
+class FindingItemTable(ItemTable):
+    """An inspection's or a force's items: the same columns, less repetition."""
+
+    class Meta(ItemTable.Meta):
+        exclude = ("text",)
+
+
+class ByForceTable(GovukTable):
+    """The dashboard's "Overdue by force" (rows are dicts from dashboard_by_force)."""
+
+    name = tables.Column(verbose_name="Force or service")
+    region = tables.Column(verbose_name="Region")
+    kind = tables.Column(verbose_name="Kind")
+    overdue = tables.Column(
+        verbose_name="Overdue",
+        attrs={"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}},
+    )
+    open = tables.Column(
+        verbose_name="Open",
+        attrs={"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}},
+    )
+    oldest_overdue_days = tables.Column(
+        verbose_name="Oldest overdue (days)",
+        attrs={"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}},
+    )
+    percent_complete = tables.Column(
+        verbose_name="Complete",
+        attrs={"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}},
+    )
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No open recommendations for these filters."
+
+    def __init__(self, *args, list_query: str = "", **kwargs) -> None:
+        self.list_query = list_query
+        super().__init__(*args, **kwargs)
+
+    def render_name(self, record: dict):
+        return force_cell(record["name"], record["slug"], record["stage"])
+
+    def render_kind(self, value: str) -> str:
+        return Force.Kind(value).label
+
+    def render_overdue(self, record: dict):
+        if not record["overdue"]:
+            return "0"
+        url = f"{reverse('inspections:item_list')}?show=overdue&force={record['slug']}"
+        return link_or_text(url, str(record["overdue"]), f"overdue for {record['name']}")
+
+    def render_oldest_overdue_days(self, value) -> str:
+        return str(value) if value is not None else "–"
+
+    def render_percent_complete(self, value: int) -> str:
+        return f"{value}%"
+
+
+class InspectionTable(GovukTable):
+    reference = tables.Column(verbose_name="Reference")
+    title = tables.Column(verbose_name="Title")
+    programme = tables.Column(verbose_name="Programme", accessor="programme__name")
+    published_on = tables.Column(verbose_name="Published")
+    open = tables.Column(verbose_name="Open", empty_values=(), orderable=False)
+    overdue = tables.Column(verbose_name="Overdue", empty_values=(), orderable=False)
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No inspections match these filters."
+
+    def __init__(self, *args, counts: dict[int, dict], **kwargs) -> None:
+        self.counts = counts
+        super().__init__(*args, **kwargs)
+
+    def render_title(self, record: Inspection):
+        return link_or_text(reverse("inspections:inspection_detail", args=[record.pk]), record.title)
+
+    def render_published_on(self, value: dt.date) -> str:
+        return long_date(value)
+
+    def value_published_on(self, value):
+        return value
+
+    def render_open(self, record: Inspection) -> str:
+        return str(self.counts.get(record.pk, {}).get("open", 0))
+
+    def render_overdue(self, record: Inspection) -> str:
+        return str(self.counts.get(record.pk, {}).get("overdue", 0))
+
+
+class ForceTable(GovukTable):
+    name = tables.Column(verbose_name="Name")
+    kind = tables.Column(verbose_name="Kind")
+    region = tables.Column(verbose_name="Region")
+    open_count = tables.Column(verbose_name="Open")
+    overdue_count = tables.Column(verbose_name="Overdue")
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No forces or services match these filters."
+
+    def render_name(self, record: Force):
+        return force_cell(record.name, record.slug, record.monitoring_stage)
+
+    def render_kind(self, record: Force) -> str:
+        label = record.get_kind_display()
+        return f"{label} (until {long_date(record.active_until)})" if record.active_until else label
+
+
+class ReviewTable(GovukTable):
+    inspection = tables.Column(verbose_name="Inspection reviewed", accessor="inspection__title")
+    review_date = tables.Column(verbose_name="Review date")
+    reviewer = tables.Column(verbose_name="Reviewer", orderable=False)
+    judged = tables.Column(verbose_name="Items judged", orderable=False)
+    conclusion = tables.Column(verbose_name="Conclusion", orderable=False)
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No follow-up reviews match these filters."
+
+    def render_inspection(self, record: FollowUpReview):
+        url = safe_reverse("inspections:review_detail", record.pk)
+        return link_or_text(url, record.inspection.title, f"reviewed on {long_date(record.review_date)}")
+
+    def render_review_date(self, value: dt.date) -> str:
+        return long_date(value)
+
+    def render_conclusion(self, value: str) -> str:
+        return Truncator(value).words(20)
+
+
+PROGRESS_LABELS = dict(Judgement.Progress.choices)

@@ -1,0 +1,145 @@
+"""The lists (recommendations, inspections, follow-up reviews) and an inspection's page.
+
+Every list runs over a queryset scoped by `selectors`, filters with django-filter (values in the
+URL), sorts and paginates with django-tables2, and issues the same number of queries for 10 rows
+as for 500: columns come through select_related, counts through one grouped query."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+
+from inspections import selectors
+from inspections.filters import InspectionFilter, ItemFilter, ReviewFilter, selected_filters
+from inspections.models import TrackedItem
+from inspections.selectors_dashboard import OPEN, headline_overdue
+from inspections.tables import FindingItemTable, InspectionTable, ItemTable, ReviewTable
+
+PER_PAGE = 25
+ITEM_COLUMNS = ("finding__inspection", "force")
+
+
+def filtered_items(request: HttpRequest) -> ItemFilter:
+    """The recommendations the user may see, filtered by the query string: the list and both
+    exports use this, so a download holds exactly the rows the list shows."""
+    items = selectors.items_visible_to(user=request.user).select_related(*ITEM_COLUMNS, "finding")
+    return ItemFilter(request.GET or None, queryset=items, user=request.user)
+
+
+def _paginate(request: HttpRequest, table) -> None:
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+
+
+@require_safe
+def item_list(request: HttpRequest) -> HttpResponse:
+    filterset = filtered_items(request)
+    today = selectors.london_today()
+    table = ItemTable(filterset.qs, today=today, order_by=request.GET.get("sort") or "target")
+    _paginate(request, table)
+    return render(
+        request,
+        "inspections/item_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "count": table.paginator.count,
+            "selected": selected_filters(filterset, request.GET),
+            "query": request.GET.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@require_safe
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    inspections = selectors.inspections_visible_to(user=request.user).select_related("programme")
+    filterset = InspectionFilter(request.GET or None, queryset=inspections, user=request.user)
+    today = selectors.london_today()
+    # One grouped query for every inspection's counts, over the items the user may see.
+    counts = {
+        row["finding__inspection_id"]: row
+        for row in selectors.items_visible_to(user=request.user)
+        .order_by()
+        .values("finding__inspection_id")
+        .annotate(open=Count("id", filter=OPEN), overdue=Count("id", filter=headline_overdue(today=today)))
+    }
+    table = InspectionTable(filterset.qs, counts=counts, order_by=request.GET.get("sort") or "-published_on")
+    _paginate(request, table)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "count": table.paginator.count,
+            "selected": selected_filters(filterset, request.GET),
+        },
+    )
+
+
+@require_safe
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.get_visible_or_404(
+        selectors.inspections_visible_to(user=request.user).select_related("programme", "follows_up"), pk=pk
+    )
+    today = selectors.london_today()
+    items = selectors.items_visible_to(user=request.user).filter(finding__inspection=inspection)
+    findings = list(
+        selectors.findings_visible_to(user=request.user)
+        .filter(inspection=inspection)
+        .select_related("cause_of_concern")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=items.select_related("force", "finding__inspection", "finding").order_by("force__name"),
+                to_attr="visible_items",
+            )
+        )
+        .order_by("position", "reference")
+    )
+    for finding in findings:
+        visible = finding.visible_items
+        finding.rollup = {
+            "forces": len(visible),
+            "complete": sum(1 for i in visible if i.status == TrackedItem.Status.COMPLETE),
+            "overdue": sum(1 for i in visible if i.is_overdue(today)),
+        }
+        finding.table = FindingItemTable(visible, today=today, orderable=False, exclude=("text", "inspection"))
+    reviews = selectors.reviews_visible_to(user=request.user).filter(inspection=inspection).select_related("reviewer")
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "forces": inspection.forces.order_by("name"),
+            "findings": findings,
+            "reviews": reviews,
+            "today": today,
+        },
+    )
+
+
+@require_safe
+def review_list(request: HttpRequest) -> HttpResponse:
+    # A liaison officer counts only the judgements on their own forces' items.
+    force_ids = selectors.force_ids_for(user=request.user)
+    judged = Q(judgements__isnull=False) if force_ids is None else Q(judgements__item__force_id__in=force_ids)
+    reviews = (
+        selectors.reviews_visible_to(user=request.user)
+        .select_related("inspection", "reviewer")
+        .annotate(judged=Count("judgements", filter=judged))
+    )
+    filterset = ReviewFilter(request.GET or None, queryset=reviews, user=request.user)
+    table = ReviewTable(filterset.qs, order_by=request.GET.get("sort") or "-review_date")
+    _paginate(request, table)
+    return render(
+        request,
+        "inspections/review_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "count": table.paginator.count,
+            "selected": selected_filters(filterset, request.GET),
+        },
+    )
