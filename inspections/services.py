@@ -184,6 +184,14 @@ def _require_text(value: str, message: str, field: str) -> str:
     return value
 
 
+def _require_version(item: TrackedItem, version: int) -> None:
+    # The form was shown at another version: say so before judging the state, which may have
+    # changed because of that other person's action. The conditional UPDATE remains the guard
+    # against a change that lands between this check and the write.
+    if item.version != version:
+        raise ItemChanged()
+
+
 def _require_open(item: TrackedItem) -> None:
     if item.is_closed:
         raise TransitionRefused(f"This item is already closed ({item.get_status_display().lower()}).")
@@ -309,6 +317,7 @@ def item_response_record(
     *, item: TrackedItem, user: User, version: int, response: str, reason: str = "", today: dt.date | None = None
 ) -> ItemEvent:
     _assert_may_act_for_force(user=user, item=item)
+    _require_version(item, version)
     _require_open(item)
     if response not in (TrackedItem.Response.ACCEPTED, *TrackedItem.REASONED_RESPONSES):
         raise TransitionRefused("Choose whether the force accepts the recommendation", field="response")
@@ -334,6 +343,7 @@ def item_update_post(
 ) -> ProgressUpdate:
     """A progress update, with optional evidence. A published item moves to in progress."""
     _assert_may_act_for_force(user=user, item=item)
+    _require_version(item, version)
     _require_open(item)
     narrative = _require_text(narrative, "Enter the progress update", "narrative")
     uploads = _check_uploads(files)
@@ -358,6 +368,7 @@ def item_closure_submit(
 ) -> ProgressUpdate:
     """The force claims the item done: a narrative and at least one evidence file."""
     _assert_may_act_for_force(user=user, item=item)
+    _require_version(item, version)
     _require_open(item)
     if item.status == Status.SUBMITTED:
         raise TransitionRefused("This item is already submitted for closure and awaits verification.")
@@ -400,6 +411,7 @@ def extension_request(
     today: dt.date | None = None,
 ) -> ExtensionRequest:
     _assert_may_act_for_force(user=user, item=item)
+    _require_version(item, version)
     _require_open(item)
     today = today or london_today()
     if item.current_target_date is None:
@@ -452,6 +464,7 @@ def item_closure_verify(
     """Accept a closure claim (closed complete, with a closing note) or return it to in progress
     with a reason the force sees."""
     _assert_staff(user=user)
+    _require_version(item, version)
     _require_open(item)
     if item.status != Status.SUBMITTED:
         raise TransitionRefused("Only an item submitted for closure can be verified.")
@@ -495,6 +508,7 @@ def item_close(
 ) -> ItemEvent:
     """Close an open item as not implemented, withdrawn or superseded (naming its successor)."""
     _assert_staff(user=user)
+    _require_version(item, version)
     _require_open(item)
     if status not in CLOSE_AS:
         raise TransitionRefused("Choose how to close the item", field="status")
@@ -559,6 +573,7 @@ def _close(
 
 def item_reopen(*, item: TrackedItem, user: User, version: int, reason: str) -> ItemEvent:
     _assert_staff(user=user)
+    _require_version(item, version)
     if item.is_open:
         raise TransitionRefused("This item is not closed.")
     reason = _require_text(reason, "Give the reason the item is reopened", "reason")
@@ -591,6 +606,7 @@ def extension_decide(
     """Approval moves the current target date (never the original) and counts the extension."""
     _assert_staff(user=user)
     item = extension.item
+    _require_version(item, version)
     _require_open(item)
     if extension.decision != ExtensionRequest.Decision.PENDING:
         raise TransitionRefused("This extension has already been decided.")
