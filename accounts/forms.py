@@ -1,6 +1,10 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
-from core.forms import GovukFormMixin
+from accounts.models import User
+from accounts.roles import Role
+from core.forms import GovukForm, GovukFormMixin
+from forces.models import Force
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -13,3 +17,96 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is wrong. Enter it again.",
+        "password_mismatch": "The two new passwords do not match",
+    }
+
+
+class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.gov.uk"
+        )
+
+
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": "The two new passwords do not match"}
+
+
+def _force_choices() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label="Forces they act for",
+        help_text="For force liaison officers only: select each force or service they report for.",
+        queryset=Force.objects.filter(active_until__isnull=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class UserForm(GovukForm):
+    """A user's details, role and forces (staff only). Role and forces are checked together."""
+
+    first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter a first name"})
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter a last name"})
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role", "invalid_choice": "Select a role"},
+    )
+
+    def __init__(self, *args, user: User | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["forces"] = _force_choices()
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role, forces = data.get("role"), data.get("forces") or []
+        if role == Role.LIAISON and not forces:
+            self.add_error("forces", "Select at least one force for a force liaison officer")
+        elif role and role != Role.LIAISON and forces:
+            self.add_error(
+                "forces", "Only force liaison officers act for a force: clear the forces or choose that role"
+            )
+        return data
+
+
+class UserCreateForm(UserForm):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="What they type to sign in. Letters, numbers and . _ - only.",
+        error_messages={"required": "Enter a username"},
+    )
+    field_order = ["first_name", "last_name", "email", "username", "role", "forces"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with this username already exists")
+        return username
+
+
+class DigestPreferenceForm(GovukForm):
+    receives_digests = forms.BooleanField(
+        label="Email me the digest of overdue and due-soon recommendations",
+        required=False,
+    )

@@ -2,6 +2,7 @@
 through these functions, and anything outside a user's scope answers 404."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -26,7 +27,7 @@ def london_today() -> dt.date:
 
 def force_ids_for(*, user: User) -> list[int] | None:
     """The forces a user may see: None means all of them; a liaison officer sees only theirs."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return []
     if user.sees_everything or user.is_superuser:
         return None
@@ -84,3 +85,74 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("Not found") from None
+
+
+def item_for_action_or_404(*, user: User, pk: int) -> TrackedItem:
+    """The item a liaison officer is about to act on (respond, post an update or evidence, submit
+    for closure, ask for more time). Outside the user's scope: 404. Visible but not theirs to act
+    on (staff, managers): 403."""
+    from accounts.permissions import require_can_act_for_item
+
+    item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
+    require_can_act_for_item(user, item)
+    return item
+
+
+def item_for_staff_action_or_404(*, user: User, pk: int) -> TrackedItem:
+    """The item inspectorate staff are about to decide on (close, return, extend, reopen).
+    Outside the user's scope: 404; anyone but staff: 403."""
+    from accounts.permissions import require_staff
+
+    item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
+    require_staff(user)
+    return item
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change of an item: who, when, what kind, which fields from what to what."""
+
+    when: dt.datetime
+    who: User | None
+    kind: str  # "Created", "Changed" or "Deleted"
+    reason: str
+    changes: list[FieldChange]
+
+
+_HISTORY_KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
+    """Every recorded change of `item`, newest first, each with its user, time and the fields that
+    changed (simple-history's diff_against between consecutive records). One query. Fetch `item`
+    through items_visible_to first: this does not scope."""
+    records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = {
+        f.name: str(f.verbose_name).capitalize() for f in TrackedItem._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        changes: list[FieldChange] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = [FieldChange(labels.get(c.field, c.field), c.old, c.new) for c in delta.changes]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                kind=_HISTORY_KINDS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries

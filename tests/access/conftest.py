@@ -1,8 +1,11 @@
+import copy
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import connections, transaction
+from django.test.utils import override_settings
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
@@ -35,9 +38,7 @@ def _user(role: Role, username: str, force: Force | None = None) -> User:
     return user
 
 
-@pytest.fixture
-def world(db, settings, tmp_path) -> World:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def build_world() -> World:
     force = factories.ForceFactory(name="Cleveland Police")
     other_force = factories.ForceFactory(name="Durham Constabulary")
     inspection = factories.InspectionFactory()
@@ -61,3 +62,34 @@ def world(db, settings, tmp_path) -> World:
         "manager": _user(Role.MANAGER, "manager.member"),
     }
     return World(force, other_force, inspection, finding, item, other_item, update, evidence, review, users)
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module inside a transaction that is rolled back at the end (as
+    TestCase.setUpTestData does): each test then runs in its own savepoint, so what one test writes
+    is gone before the next. Building it for each of the matrix's hundreds of tests would be most
+    of their time."""
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    media.enable()
+    with django_db_blocker.unblock():
+        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+        for atomic in atomics.values():
+            atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            for alias, atomic in atomics.items():
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+            media.disable()
+
+
+@pytest.fixture
+def world(_module_world, db) -> World:
+    # A fresh copy of the instances for each test (the rows are shared, the Python objects not),
+    # like TestCase's class-level test data.
+    return copy.deepcopy(_module_world)
