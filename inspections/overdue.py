@@ -467,7 +467,22 @@ def sweep_run(*, today: dt.date | None = None) -> dict[str, int]:
     """Everything the periodic job does: the clocks, then the alerts for what they flagged, then
     the reminders. Flagging commits before anyone is told, so a crash in between only delays."""
     today = today or london_today()
+    started_at = timezone.now()
     counts = clocks_sweep(today=today)
     counts["alerts_enqueued"] = clock_events_notify(today=today)
     counts["reminders_enqueued"] = reminders_enqueue(today=today)
+    _record_run(started_at=started_at, counts=counts)
     return counts
+
+
+SWEEP_JOB = "overdue_sweep"
+
+
+def _record_run(*, started_at: dt.datetime, counts: dict[str, int]) -> None:
+    # The health endpoint reports the age of the last successful sweep (core.services, from the
+    # operations work; tolerated while it is absent so this app stands alone).
+    try:
+        from core.services import job_run_record
+    except ImportError:
+        return
+    job_run_record(name=SWEEP_JOB, started_at=started_at, details=counts)
