@@ -1,10 +1,22 @@
 """Filters for the API's lists. Every filter narrows a queryset already scoped to the user."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from inspections.models import Finding, Inspection, TrackedItem
 from inspections.selectors import london_today
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number within the database's range, or a 400 (never an overflow, a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class InspectionFilter(django_filters.FilterSet):
@@ -23,7 +35,7 @@ class InspectionFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    inspection = django_filters.NumberFilter(field_name="inspection_id", help_text="Inspection id")
+    inspection = IdFilter(field_name="inspection_id", help_text="Inspection id")
     programme = django_filters.CharFilter(field_name="inspection__programme__slug", help_text="Programme slug")
     category = django_filters.ChoiceFilter(choices=Finding.Category.choices)
 
@@ -37,8 +49,8 @@ class TrackedItemFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TrackedItem.Status.choices)
     response = django_filters.ChoiceFilter(choices=TrackedItem.Response.choices)
     category = django_filters.ChoiceFilter(field_name="finding__category", choices=Finding.Category.choices)
-    inspection = django_filters.NumberFilter(field_name="finding__inspection_id", help_text="Inspection id")
-    finding = django_filters.NumberFilter(field_name="finding_id", help_text="Finding id")
+    inspection = IdFilter(field_name="finding__inspection_id", help_text="Inspection id")
+    finding = IdFilter(field_name="finding_id", help_text="Finding id")
     programme = django_filters.CharFilter(field_name="finding__inspection__programme__slug", help_text="Programme slug")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="Open and past the current target date (London date)"

@@ -11,6 +11,7 @@ from inspections.selectors import london_today
 class InspectionSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="programme.name", read_only=True)
     programme_slug = serializers.CharField(source="programme.slug", read_only=True)
+    report_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -28,6 +29,10 @@ class InspectionSerializer(serializers.ModelSerializer):
             "follows_up",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_report_url(self, inspection: Inspection) -> str | None:
+        return inspection.report_url or None  # blank in the database is "no report yet", not a URL
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
     """Inspections the user may see, newest published first."""
 
     serializer_class = serializers.InspectionSerializer
+    lookup_value_regex = r"[0-9]+"
     filterset_class = filters.InspectionFilter
 
     def get_queryset(self):
@@ -32,6 +33,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     """Causes of concern, recommendations and areas for improvement the user may see."""
 
     serializer_class = serializers.FindingSerializer
+    lookup_value_regex = r"[0-9]+"
     filterset_class = filters.FindingFilter
 
     def get_queryset(self):
@@ -46,6 +48,7 @@ class TrackedItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Each force's tracked item: its response, status, dates and latest progress judgement."""
 
     serializer_class = serializers.TrackedItemSerializer
+    lookup_value_regex = r"[0-9]+"
     filterset_class = filters.TrackedItemFilter
 
     def get_queryset(self):

@@ -46,7 +46,9 @@ def _crumbs(*extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 def upload(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
     form = UploadForm(
-        request.POST or None, request.FILES or None, initial={"inspection": request.GET.get("inspection")}
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"inspection": request.GET.get("inspection")},
     )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -171,7 +173,7 @@ def progress(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inspection_new(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         inspection = services.inspection_create(
             programme_id=form.cleaned_data["programme"].pk,

@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from inspections.models import TrackedItem
+from tests import factories
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _auth(api: APIClient, user) -> APIClient:
+    token = Token.objects.create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def test_anonymous_requests_get_401_not_a_redirect(api, item):
+    for url in ("/api/v1/items/", f"/api/v1/items/{item.pk}/", "/api/v1/findings/", "/api/schema/"):
+        response = api.get(url)
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_wrong_token_is_401(api, item):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get("/api/v1/items/").status_code == 401
+
+
+def test_a_liaison_officer_sees_only_their_forces_items(api, liaison_user, item, other_item):
+    _auth(api, liaison_user)
+    body = api.get("/api/v1/items/").json()
+    assert [row["id"] for row in body["results"]] == [item.pk]
+    assert body["results"][0]["force_slug"] == item.force.slug
+    assert api.get(f"/api/v1/items/{other_item.pk}/").status_code == 404
+    assert api.get(f"/api/v1/findings/{other_item.finding_id}/").status_code == 404
+    assert api.get(f"/api/v1/inspections/{other_item.finding.inspection_id}/").status_code == 404
+    assert api.get(f"/api/v1/findings/{item.finding_id}/").status_code == 200
+
+
+def test_items_show_no_narrative_evidence_or_names(api, staff_user, item):
+    factories.ProgressUpdateFactory(item=item, narrative="SECRET NARRATIVE")
+    _auth(api, staff_user)
+    row = api.get(f"/api/v1/items/{item.pk}/").json()
+    assert "SECRET" not in str(row)
+    assert set(row) >= {
+        "finding_reference",
+        "finding_text",
+        "force",
+        "force_slug",
+        "response",
+        "status",
+        "latest_progress",
+    }
+    assert not {"closed_by", "closing_note", "updates", "evidence", "narrative"} & set(row)
+
+
+def test_writes_are_not_allowed(api, staff_user, item):
+    _auth(api, staff_user)
+    assert api.post("/api/v1/items/", {}).status_code == 405
+    assert api.delete(f"/api/v1/items/{item.pk}/").status_code == 405
+    assert api.patch(f"/api/v1/items/{item.pk}/", {"status": "complete"}).status_code == 405
+    item.refresh_from_db()
+    assert item.status == TrackedItem.Status.PUBLISHED
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
+def test_filters(api, staff_user, force, other_force):
+    overdue = factories.TrackedItemFactory(force=force, current_target_date=dt.date(2026, 1, 1))
+    factories.TrackedItemFactory(force=force, current_target_date=dt.date(2027, 1, 1))
+    closed = factories.TrackedItemFactory(
+        force=other_force, status=TrackedItem.Status.COMPLETE, closed_on=dt.date(2026, 2, 1)
+    )
+    _auth(api, staff_user)
+
+    def ids(query: str) -> set[int]:
+        response = api.get(f"/api/v1/items/?{query}")
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids("overdue=true") == {overdue.pk}
+    assert ids(f"force={other_force.slug}") == {closed.pk}
+    assert ids("status=complete") == {closed.pk}
+    assert ids(f"inspection={overdue.finding.inspection_id}") == {overdue.pk}
+    assert api.get("/api/v1/items/?inspection=1.5").status_code == 400
+    assert api.get("/api/v1/items/?inspection=99999999999999999999999").status_code == 400
+    assert api.get("/api/v1/items/?status=nonsense").status_code == 400
+
+
+def test_pagination(api, staff_user, force):
+    for _ in range(3):
+        factories.TrackedItemFactory(force=force)
+    _auth(api, staff_user)
+    body = api.get("/api/v1/items/?page_size=2").json()
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+    assert body["next"].endswith("page=2&page_size=2")
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_item_list_query_count_does_not_grow(api, staff_user, force, size, django_assert_num_queries):
+    for _ in range(size):
+        factories.TrackedItemFactory(force=force)
+    _auth(api, staff_user)
+    # token + user's role, count, page (items with finding, inspection and force joined)
+    with django_assert_num_queries(4):
+        assert api.get("/api/v1/items/").status_code == 200
+
+
+def test_schema_and_docs_are_served_from_our_own_files(client, staff_user):
+    client.force_login(staff_user)
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    assert {"/api/v1/items/", "/api/v1/items/{id}/", "/api/v1/findings/", "/api/v1/inspections/"} <= set(
+        schema.json()["paths"]
+    )
+    docs = client.get("/api/docs/")
+    html = docs.content.decode()
+    assert docs.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "<style" not in html and "<script>" not in html  # the Content Security Policy forbids inline code
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_anonymous_visitors_of_the_docs_are_sent_to_sign_in(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_token_page_creates_and_regenerates_a_token(client, liaison_user, api, item):
+    client.force_login(liaison_user)
+    assert "You do not have a token yet" in client.get("/api/token/").content.decode()
+    client.post("/api/token/")
+    first = Token.objects.get(user=liaison_user).key
+    assert first in client.get("/api/token/").content.decode()
+    client.post("/api/token/")
+    second = Token.objects.get(user=liaison_user).key
+    assert second != first
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api.get("/api/v1/items/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api.get("/api/v1/items/").json()["count"] == 1

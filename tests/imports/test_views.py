@@ -1,0 +1,142 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from imports.models import ImportBatch
+from imports.parsing import COLUMNS
+from inspections.models import Finding, TrackedItem
+from tests import factories
+from tests.imports.test_services import csv_bytes
+
+
+@pytest.fixture
+def inspection(db):
+    return factories.InspectionFactory(reference="NCPI-1", title="Child protection in Cleveland")
+
+
+def _upload(client, inspection, data: bytes, name: str = "findings.csv"):
+    return client.post(reverse("imports:upload"), {"inspection": inspection.pk, "file": SimpleUploadedFile(name, data)})
+
+
+def test_upload_preview_confirm(client, staff_user, inspection, force):
+    client.force_login(staff_user)
+    data = csv_bytes([["R1", "recommendation", "Assess every missing child.", force.name, "31/03/2027", ""]])
+    response = _upload(client, inspection, data)
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:preview", kwargs={"pk": batch.pk})
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Check the findings" in page
+    assert "Assess every missing child." in page
+    assert "31 March 2027" in page
+    assert "Confirm and save" in page
+    assert Finding.objects.count() == 0
+
+    response = client.post(reverse("imports:confirm", kwargs={"pk": batch.pk}), follow=True)
+    page = response.content.decode()
+    assert "Findings imported" in page
+    assert "1 finding and 1 tracked item saved" in page
+    assert 'http-equiv="refresh"' not in page
+    assert TrackedItem.objects.get().force == force
+
+
+def test_a_file_with_problems_shows_them_and_cannot_be_confirmed(client, staff_user, inspection, force):
+    client.force_login(staff_user)
+    data = csv_bytes([["R1", "recommendation", "", "Atlantis Police", "someday", ""]])
+    _upload(client, inspection, data)
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("imports:preview", kwargs={"pk": batch.pk})).content.decode()
+    assert "The file has 3 problems in 1 row" in page
+    assert "Row 2: Text: enter the text of the finding" in page
+    assert "Confirm and save" not in page
+    client.post(reverse("imports:confirm", kwargs={"pk": batch.pk}))
+    assert Finding.objects.count() == 0
+
+
+def test_a_bad_file_is_refused_on_the_upload_page_with_its_message(client, staff_user, inspection):
+    client.force_login(staff_user)
+    response = _upload(client, inspection, b"%PDF-1.4\n...", name="findings.csv")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "The selected file must be a CSV or an Excel workbook (.xlsx)" in page
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_missing_file_and_inspection_are_reported(client, staff_user):
+    client.force_login(staff_user)
+    page = client.post(reverse("imports:upload"), {}).content.decode()
+    assert "Choose the inspection the findings belong to" in page
+    assert "Select a CSV or Excel file" in page
+
+
+def test_progress_page_refreshes_itself_while_working(client, staff_user, inspection):
+    batch = ImportBatch.objects.create(
+        inspection=inspection, uploaded_by=staff_user, original_name="big.csv", state="queued", row_count=10_000
+    )
+    client.force_login(staff_user)
+    page = client.get(reverse("imports:progress", kwargs={"pk": batch.pk})).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "0 of 10,000 rows saved" in page
+    assert "<script>" not in page
+
+
+def test_templates_download(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("imports:template_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == 3
+    response = client.get(reverse("imports:template_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert tuple(cell.value for cell in sheet[1]) == COLUMNS
+
+
+def test_the_template_imports_cleanly(client, staff_user, inspection):
+    factories.ForceFactory(name="Cleveland Police")
+    client.force_login(staff_user)
+    data = client.get(reverse("imports:template_csv")).content
+    _upload(client, inspection, data)
+    assert ImportBatch.objects.get().problem_count == 0
+
+
+def test_staff_see_the_import_link_in_the_navigation(client, staff_user, liaison_user):
+    client.force_login(staff_user)
+    assert 'href="/imports/"' in client.get("/").content.decode()
+    client.force_login(liaison_user)
+    assert 'href="/imports/"' not in client.get("/").content.decode()
+
+
+def test_open_data_has_published_findings_and_verified_status_only(client, liaison_user, force, other_force):
+    published = factories.InspectionFactory(reference="PUB-1", published_on=dt.date(2025, 5, 1))
+    planned = factories.InspectionFactory(reference="PLAN-1", published_on=None)
+    finding = factories.FindingFactory(inspection=published, reference="R1", text='=HYPERLINK("x")')
+    done = factories.TrackedItemFactory(
+        finding=finding, force=other_force, status="complete", closed_on=dt.date(2026, 1, 31), closing_note="NOTE"
+    )
+    open_item = factories.TrackedItemFactory(
+        finding=finding, force=force, status="submitted", submitted_on=dt.date(2026, 1, 2)
+    )
+    factories.ProgressUpdateFactory(item=open_item, narrative="SECRET NARRATIVE")
+    factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=planned), force=force)
+    client.force_login(liaison_user)
+
+    response = client.get(reverse("imports:open_data"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert [(r["force"], r["status"], r["closed_on"]) for r in rows] == [
+        ("Cleveland Police", "open", ""),
+        ("Durham Constabulary", "closed: complete", "2026-01-31"),
+    ]
+    assert rows[0]["finding_text"] == '\'=HYPERLINK("x")'  # neutralised
+    assert "PLAN-1" not in body
+    assert "SECRET" not in body and "NOTE" not in body
+    assert done.closed_by is None
