@@ -173,6 +173,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# For the file-based backend (the end-to-end Celery test reads the emails a real worker writes).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="recommendation-tracker@example.gov.uk")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

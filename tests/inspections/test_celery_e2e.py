@@ -1,0 +1,126 @@
+"""Once end to end (CONVENTIONS 10): a real Celery worker with an embedded beat, on Redis, against
+the test database, flags an overdue item and sends its email through the outbox.
+
+Runs when DATABASE_URL is PostgreSQL (an SQLite test database lives in this process's memory, out
+of the worker's reach) and CELERY_BROKER_URL is a Redis that answers. CI sets REQUIRE_REDIS=1:
+then an unreachable Redis fails the test instead of skipping it."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import message_from_string
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from inspections.models import ItemEvent, TrackedItem
+from inspections.selectors import london_today
+from notifications.models import Message
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 60
+
+
+def _redis_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    problem = None
+    if not url.startswith("redis://"):
+        problem = f"CELERY_BROKER_URL is not Redis ({url or 'unset'})"
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.exceptions.RedisError as error:
+            problem = f"Redis at {url} does not answer: {error}"
+    if problem:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {problem}")
+        pytest.skip(problem)
+    return url
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    password = f":{quote(s['PASSWORD'], safe='')}" if s.get("PASSWORD") else ""
+    return f"postgres://{quote(s['USER'] or '', safe='')}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_and_beat_flag_an_item_and_send_its_email(tmp_path, liaison_user, force):
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs to reach the test database: run with DATABASE_URL=postgres://...")
+    broker = _redis_url()
+    yesterday = london_today() - dt.timedelta(days=1)
+    item = factories.TrackedItemFactory(force=force, finding__target_date=yesterday)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "0",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "SWEEP_INTERVAL_SECONDS": "2",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "test-only-secret"),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-B",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-s",
+            str(tmp_path / "beat-schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        files: list[Path] = []
+        while time.monotonic() < deadline and worker.poll() is None:
+            files = [p for p in mail_dir.iterdir() if p.stat().st_size]
+            if files and Message.objects.filter(state=Message.State.SENT).exists():
+                break
+            time.sleep(0.5)  # waiting for a real process, bounded by WAIT_SECONDS
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        log.close()
+    output = (tmp_path / "worker.log").read_text()
+    assert files, f"no email written within {WAIT_SECONDS} s; worker log:\n{output[-4000:]}"
+
+    item.refresh_from_db()
+    assert item.overdue_flagged_on == london_today()
+    assert ItemEvent.objects.filter(item=item, kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 1
+    [message] = Message.objects.all()
+    assert (message.state, message.to_email) == (Message.State.SENT, liaison_user.email)
+    emails = [message_from_string(p.read_text()) for p in files]
+    assert [e["To"] for e in emails] == [liaison_user.email]
+    assert emails[0]["Subject"] == f"Overdue: {item.finding.reference} (Cleveland Police)"
+    assert TrackedItem.objects.filter(overdue_flagged_on__isnull=False).count() == 1
