@@ -193,6 +193,10 @@ def _act(
                 return redirect("inspections:item_detail", pk=item.pk)
     else:
         form = form_class(initial={"version": item.version}, **kwargs)
+    claim = None
+    if action == "verify":
+        # What staff are verifying: the force's latest claim, with its evidence.
+        claim = item.updates.filter(is_closure_claim=True).select_related("author").prefetch_related("evidence").first()
     return render(
         request,
         "inspections/item_action.html",
@@ -203,6 +207,7 @@ def _act(
             "button": button,
             "action": action,
             "pending_extension": pending,
+            "claim": claim,
             "today": selectors.london_today(),
             "crumbs": _crumbs(item, (title, None)),
         },
