@@ -207,3 +207,28 @@ def test_a_liaison_officer_sees_only_their_forces_judgements(client, liaison_use
     page = client.get(reverse("inspections:review_detail", kwargs={"pk": review.pk})).content.decode()
     assert "Ours." in page and "Theirs." not in page
     assert "Judge progress" not in page
+
+
+@pytest.mark.parametrize("forces", [5, 43])
+def test_the_judging_and_review_pages_cost_the_same_for_5_or_43_forces(
+    client, staff_user, forces, django_assert_num_queries
+):
+    finding = factories.FindingFactory()
+    items = [
+        factories.TrackedItemFactory(finding=finding, force=factories.ForceFactory(name=f"Force {n:02}"))
+        for n in range(forces)
+    ]
+    review = factories.FollowUpReviewFactory(inspection=finding.inspection)
+    services.review_judgements_save(
+        review=review, user=staff_user, rows=[services.JudgementRow(item, "reasonable", "Fine.") for item in items]
+    )
+    client.force_login(staff_user)
+    judge = reverse("inspections:review_judge", kwargs={"pk": review.pk})
+    detail = reverse("inspections:review_detail", kwargs={"pk": review.pk})
+    client.get(judge)
+    with django_assert_num_queries(9):
+        response = client.get(judge)
+    assert response.content.decode().count('value="reasonable" checked') == forces
+    with django_assert_num_queries(8):
+        response = client.get(detail)
+    assert response.content.decode().count("Reasonable progress") == forces

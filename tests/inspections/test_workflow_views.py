@@ -244,3 +244,27 @@ def test_a_liaison_officer_sees_only_their_forces_row(client, liaison_user, forc
     page = client.get(reverse("inspections:finding_detail", kwargs={"pk": finding.pk})).content.decode()
     assert force.name in page and other_force.name not in page
     assert "0 of 1 complete" in page
+
+
+@pytest.mark.parametrize("updates", [1, 12])
+def test_the_item_page_costs_the_same_however_long_its_timeline(
+    client, item, liaison_user, staff_user, updates, django_assert_num_queries
+):
+    for n in range(updates):
+        services.item_update_post(
+            item=item,
+            user=liaison_user,
+            version=n + 1,
+            narrative=f"Update {n}.",
+            files=[SimpleUploadedFile(f"e{n}.pdf", PDF), SimpleUploadedFile(f"f{n}.pdf", PDF)],
+        )
+    review = factories.FollowUpReviewFactory(inspection=item.finding.inspection, reviewer=staff_user)
+    services.review_judgements_save(review=review, user=staff_user, rows=[services.JudgementRow(item, "good")])
+    client.force_login(staff_user)
+    client.get(url("item_detail", item))
+    # Session, user, role, item, pending extension, events, updates, evidence, judgements,
+    # history; then the session's save (savepoint, update, release).
+    with django_assert_num_queries(13):
+        response = client.get(url("item_detail", item))
+    assert response.content.decode().count("inspections/evidence/") == 0
+    assert response.content.decode().count('class="moj-timeline__document-link') == 2 * updates
