@@ -17,4 +17,11 @@ CASES = [
         label="other force",
         expected=expect(own_liaison=404, other_liaison=200),
     ),
+    # Another force's evidence file is not found, for our liaison officer; its own force reads it.
+    Case(
+        "inspections:evidence_download",
+        kwargs=lambda w: {"pk": w.other_evidence.pk},
+        label="other force",
+        expected=expect(own_liaison=404, other_liaison=200),
+    ),
 ]

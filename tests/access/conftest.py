@@ -28,6 +28,9 @@ class World:
     evidence: EvidenceFile
     review: FollowUpReview
     users: dict[str, User | None]
+    # The other force's progress update and evidence file, to show they answer 404 to our liaison.
+    other_update: ProgressUpdate | None = None
+    other_evidence: EvidenceFile | None = None
 
 
 def _user(role: Role, username: str, force: Force | None = None) -> User:
@@ -36,6 +39,13 @@ def _user(role: Role, username: str, force: Force | None = None) -> User:
     if force is not None:
         factories.LiaisonMembershipFactory(user=user, force=force)
     return user
+
+
+def _evidence(update: ProgressUpdate, name: str) -> EvidenceFile:
+    evidence = EvidenceFile(update=update, original_name=name, content_type="application/pdf", size=9, sha256="0" * 64)
+    evidence.file.save(name, ContentFile(b"%PDF-1.4\n"), save=False)
+    evidence.save()
+    return evidence
 
 
 def build_world() -> World:
@@ -48,20 +58,32 @@ def build_world() -> World:
     other_item = factories.TrackedItemFactory(force=other_force)
     own_liaison = _user(Role.LIAISON, "own.liaison", force)
     update = factories.ProgressUpdateFactory(item=item, author=own_liaison)
-    evidence = EvidenceFile(
-        update=update, original_name="audit.pdf", content_type="application/pdf", size=9, sha256="0" * 64
-    )
-    evidence.file.save("audit.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-    evidence.save()
+    evidence = _evidence(update, "audit.pdf")
     review = factories.FollowUpReviewFactory(inspection=inspection)
+    other_liaison = _user(Role.LIAISON, "other.liaison", other_force)
+    other_update = factories.ProgressUpdateFactory(item=other_item, author=other_liaison)
+    other_evidence = _evidence(other_update, "other-audit.pdf")
     users = {
         "anonymous": None,
         "own_liaison": own_liaison,
-        "other_liaison": _user(Role.LIAISON, "other.liaison", other_force),
+        "other_liaison": other_liaison,
         "staff": _user(Role.STAFF, "staff.member"),
         "manager": _user(Role.MANAGER, "manager.member"),
     }
-    return World(force, other_force, inspection, finding, item, other_item, update, evidence, review, users)
+    return World(
+        force,
+        other_force,
+        inspection,
+        finding,
+        item,
+        other_item,
+        update,
+        evidence,
+        review,
+        users,
+        other_update,
+        other_evidence,
+    )
 
 
 @pytest.fixture(scope="module")
