@@ -77,6 +77,7 @@ class ItemTable(GovukTable):
     )
 
     class Meta(GovukTable.Meta):
+        attrs = {"class": "govuk-table govuk-!-font-size-16"}
         empty_text = "No recommendations match these filters."
 
     def __init__(self, *args, today: dt.date, **kwargs) -> None:
@@ -90,7 +91,7 @@ class ItemTable(GovukTable):
         )
 
     def render_text(self, value: str) -> str:
-        return Truncator(value).words(24)
+        return Truncator(value).words(14)
 
     def render_force(self, record: TrackedItem):
         force = record.force

@@ -35,7 +35,7 @@ def _paginate(request: HttpRequest, table) -> None:
 def item_list(request: HttpRequest) -> HttpResponse:
     filterset = filtered_items(request)
     today = selectors.london_today()
-    table = ItemTable(filterset.qs, today=today, order_by=request.GET.get("sort") or "target")
+    table = ItemTable(filterset.qs, today=today, order_by=request.GET.get("sort") or "target", exclude=("response",))
     _paginate(request, table)
     return render(
         request,

@@ -1,0 +1,145 @@
+"""Browser tests: Playwright's sync API driving Debian's chromium against a live server holding the
+demo data. One browser per session; one demo load and one live server per module (a module's tests
+only read, so they share it; the data is flushed when the module ends).
+
+Why not pytest-django's `live_server` with `django_db(transaction=True)`: that flushes the database
+after every test, so the demo data (about 5 seconds to load) would be loaded for every test. Here a
+module-scoped fixture loads it once, committed, and runs pytest-django's own LiveServer over it."""
+
+import importlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; Django refuses database calls from
+# a thread with a running loop unless told this is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "static" / "dist" / "axe.min.js"
+DEMO_PASSWORD = "Tracker-demo-2026"
+
+
+def _chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return path if Path(path).exists() else shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is required (REQUIRE_BROWSER=1) but was not found; set CHROMIUM_PATH")
+        pytest.skip("chromium not found (set CHROMIUM_PATH); CI sets REQUIRE_BROWSER=1 and fails instead")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _ensure_roles() -> None:
+    """The role groups come from a data migration; a flush (any transactional test) removes them."""
+    from django.apps import apps
+
+    importlib.import_module("accounts.migrations.0002_roles").add_roles(apps, None)
+
+
+def _flush() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    _ensure_roles()
+
+
+@pytest.fixture(scope="module")
+def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo data in the test database and a live server over it: its base URL."""
+    from django.db import connection
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from inspections.demo import demo_load
+
+    # The demo users' passwords are hashed now and checked during the tests, where
+    # tests/conftest.py switches to the fast MD5 hasher: use it for both.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    with django_db_blocker.unblock():
+        # Only ever the test database (pytest-django sets it up because test_demo_is_loaded is marked
+        # django_db); never the developer's own.
+        name = str(connection.settings_dict["NAME"])
+        if not ("memory" in name or name.startswith("test_")):
+            pytest.fail(f"refusing to load demo data into {name}: not a test database")
+        _ensure_roles()
+        demo_load()
+        server = LiveServer("localhost:0")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+            server._live_server_modified_settings.disable()
+            _flush()
+            fast.disable()
+
+
+class Session:
+    """A signed-in browser context for one demo user."""
+
+    def __init__(self, browser, base: str, username: str, *, javascript: bool = True) -> None:
+        # bypass_csp: axe-core is injected as an inline script, which our Content Security Policy forbids.
+        self.context = browser.new_context(base_url=base, java_script_enabled=javascript, bypass_csp=True)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.base = base
+        self.page.goto("/accounts/sign-in/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", DEMO_PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+        assert "/accounts/sign-in/" not in self.page.url, f"{username} could not sign in"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def sign_in(browser, site):
+    sessions: list[Session] = []
+
+    def _sign_in(username: str, *, javascript: bool = True) -> Session:
+        session = Session(browser, site, username, javascript=javascript)
+        sessions.append(session)
+        return session
+
+    yield _sign_in
+    for session in sessions:
+        session.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the current page, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result]
