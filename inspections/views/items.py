@@ -169,7 +169,7 @@ def _act(
     form_class: type[forms.VersionedForm],
     perform: Callable[[TrackedItem, dict, ExtensionRequest | None], object],
     title: str,
-    success: str,
+    success: str | Callable[[dict], str],
     button: str,
     needs_item: bool = False,
 ) -> HttpResponse:
@@ -189,7 +189,7 @@ def _act(
             except services.TransitionRefused as error:
                 form.refusal(error)
             else:
-                messages.success(request, success)
+                messages.success(request, success(form.cleaned_data) if callable(success) else success)
                 return redirect("inspections:item_detail", pk=item.pk)
     else:
         form = form_class(initial={"version": item.version}, **kwargs)
@@ -312,7 +312,7 @@ def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=forms.VerifyForm,
         perform=perform,
         title="Verify the claim",
-        success="Decision saved",
+        success=lambda data: "Closed as complete" if data["decision"] == "accept" else "Claim returned to the force",
         button="Save the decision",
     )
 
@@ -337,7 +337,11 @@ def item_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=forms.ExtensionDecideForm,
         perform=perform,
         title="Decide the extension",
-        success="Extension decided",
+        success=lambda data: (
+            "Extension approved: the current target date has moved"
+            if data["approve"] == "approve"
+            else "Extension refused"
+        ),
         button="Save the decision",
     )
 
