@@ -57,6 +57,7 @@ def _crumbs(item: TrackedItem, *more: tuple[str, str | None]) -> list[tuple[str,
 class TimelineEntry:
     at: dt.datetime
     title: str
+    kind: str = ""
     actor: object = None
     note: str = ""
     evidence: list[EvidenceFile] = field(default_factory=list)
@@ -86,12 +87,15 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
         change = None
         if event.from_status and event.to_status:
             change = (labels.get(event.from_status, event.from_status), labels.get(event.to_status, event.to_status))
-        entries.append(TimelineEntry(at=event.at, title=title, actor=event.actor, note=note, status_change=change))
+        entries.append(
+            TimelineEntry(at=event.at, title=title, kind=event.kind, actor=event.actor, note=note, status_change=change)
+        )
     for update in item.updates.select_related("author").prefetch_related("evidence"):
         entries.append(
             TimelineEntry(
                 at=update.created_at,
                 title="Submitted for closure" if update.is_closure_claim else "Progress update",
+                kind=ItemEvent.Kind.SUBMITTED if update.is_closure_claim else ItemEvent.Kind.UPDATE,
                 actor=update.author,
                 note=update.narrative,
                 evidence=list(update.evidence.all()),
@@ -134,12 +138,26 @@ ACTION_LINKS = {
 }
 
 
+def _returned_claim(item: TrackedItem, timeline: list[TimelineEntry]) -> TimelineEntry | None:
+    """The inspectorate's reason, when the force's latest claim was returned and not yet made
+    again: what the force needs to act on now."""
+    if item.status != TrackedItem.Status.IN_PROGRESS:
+        return None
+    for entry in timeline:
+        if entry.kind in (ItemEvent.Kind.SUBMITTED, ItemEvent.Kind.CLOSED, ItemEvent.Kind.REOPENED):
+            return None
+        if entry.kind == ItemEvent.Kind.RETURNED:
+            return entry
+    return None
+
+
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
     today = selectors.london_today()
     pending = _pending_extension(item)
     actions = services.item_actions_available(user=request.user, item=item, pending_extension=pending)
+    timeline = item_timeline(item=item)
     return render(
         request,
         "inspections/item_detail.html",
@@ -154,7 +172,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for action, (label, url_name, css) in ACTION_LINKS.items()
                 if action in actions
             ],
-            "timeline": item_timeline(item=item),
+            "timeline": timeline,
+            "returned": _returned_claim(item, timeline),
             "history": _history(item),
             "crumbs": _crumbs(item),
         },

@@ -268,3 +268,19 @@ def test_the_item_page_costs_the_same_however_long_its_timeline(
         response = client.get(url("item_detail", item))
     assert response.content.decode().count("inspections/evidence/") == 0
     assert response.content.decode().count('class="moj-timeline__document-link') == 2 * updates
+
+
+def test_a_returned_claim_shows_its_reason_until_the_force_submits_again(client, item, liaison_user, staff_user, clock):
+    services.item_closure_submit(
+        item=item, user=liaison_user, version=1, narrative="Done.", files=[SimpleUploadedFile("a.pdf", PDF)]
+    )
+    clock.shift(60)
+    services.item_closure_verify(item=item, user=staff_user, version=2, accept=False, note="One district only.")
+    client.force_login(liaison_user)
+    page = client.get(url("item_detail", item)).content.decode()
+    assert "The inspectorate returned the claim on 2 February 2026: One district only." in page
+    clock.shift(60)
+    services.item_closure_submit(
+        item=item, user=liaison_user, version=3, narrative="All districts.", files=[SimpleUploadedFile("b.pdf", PDF)]
+    )
+    assert "The inspectorate returned the claim" not in client.get(url("item_detail", item)).content.decode()
