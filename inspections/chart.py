@@ -10,14 +10,14 @@ SERIES = (
     ("closed", "Closed in the month", "#00703c", "2 3"),
 )
 WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 56
 
 
 def _nice_ceiling(value: int) -> int:
     if value <= 5:
         return 5
     magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         ceiling = int(step * magnitude)
         if ceiling >= value:
             return ceiling
