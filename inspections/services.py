@@ -251,10 +251,34 @@ def evidence_content_type(*, upload: UploadedFile) -> str:
     else:
         kind = filetype.guess(head)
         mime = kind.mime if kind else None
+        if mime is None and head.startswith(_OLE_MAGIC):
+            mime = _ole_type(upload)
     upload.seek(0)
     if mime not in ALLOWED_EVIDENCE_TYPES:
         raise ValidationError(f"{name} must be {EVIDENCE_TYPES_PHRASE}")
     return mime
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names in an OLE compound file's directory (UTF-16). filetype recognises only the common
+# layouts of Word 97-2003 and Excel 97-2003 files; the directory names the main stream in all.
+_OLE_STREAMS = (
+    ("WordDocument".encode("utf-16-le"), "application/msword"),
+    ("Workbook".encode("utf-16-le"), "application/vnd.ms-excel"),
+    ("Book\x00".encode("utf-16-le"), "application/vnd.ms-excel"),
+)
+
+
+def _ole_type(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    tail = b""
+    for chunk in upload.chunks():
+        window = tail + chunk
+        for name, mime in _OLE_STREAMS:
+            if name in window:
+                return mime
+        tail = window[-32:]
+    return None
 
 
 def _ooxml_type(upload: UploadedFile) -> str | None:

@@ -162,6 +162,35 @@ def test_word_excel_and_images_are_accepted_from_their_bytes(item, liaison_user)
     ]
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+@pytest.mark.parametrize(
+    ("payload", "mime"),
+    [
+        (OLE + b"\xec\xa5\xc1\x00" + b"\x00" * 100, "application/msword"),
+        (OLE + b"\x00" * 3000 + "WordDocument".encode("utf-16-le") + b"\x00" * 40, "application/msword"),
+        (OLE + b"\x00" * 3000 + "Workbook".encode("utf-16-le") + b"\x00" * 40, "application/vnd.ms-excel"),
+    ],
+    ids=["doc-signature", "doc-directory", "xls-directory"],
+)
+def test_legacy_word_and_excel_files_are_accepted(item, liaison_user, payload, mime):
+    update = services.item_update_post(
+        item=item, user=liaison_user, version=1, narrative="x", files=[SimpleUploadedFile("old.doc", payload)]
+    )
+    assert update.evidence.get().content_type == mime
+
+
+def test_an_ole_file_that_is_neither_word_nor_excel_is_refused(item, liaison_user):
+    refused(
+        lambda: services.item_update_post(
+            item=item, user=liaison_user, version=1, narrative="x", files=[SimpleUploadedFile("setup.doc", OLE * 4)]
+        ),
+        item=item,
+        match="setup.doc must be",
+    )
+
+
 @pytest.mark.parametrize("payload", [ELF, MZ, b"just some text, named as a PDF"], ids=["elf", "mz", "text"])
 def test_an_executable_named_pdf_is_refused_and_nothing_is_stored(item, liaison_user, settings, payload):
     refused(
