@@ -127,3 +127,11 @@ def messages_deliver(*, limit: int = 200) -> dict[str, int]:
     if sent or failed:
         logger.info("outbox delivery: %s sent, %s failed", sent, failed)
     return {"sent": sent, "failed": failed}
+
+
+def messages_retry(*, ids: list[int]) -> int:
+    """Give dead letters (and failed messages) a fresh start, for when the mail server is fixed:
+    the next delivery sends them. Sent messages are never sent again."""
+    return Message.objects.filter(id__in=ids, state__in=[Message.State.DEAD, Message.State.FAILED]).update(
+        state=Message.State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )

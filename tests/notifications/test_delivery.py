@@ -7,7 +7,14 @@ import time_machine
 from django.core import mail
 
 from notifications.models import Message
-from notifications.services import MAX_ATTEMPTS, MessageDraft, message_enqueue, messages_deliver, messages_enqueue_many
+from notifications.services import (
+    MAX_ATTEMPTS,
+    MessageDraft,
+    message_enqueue,
+    messages_deliver,
+    messages_enqueue_many,
+    messages_retry,
+)
 from notifications.tasks import deliver_messages
 from tests import factories
 
@@ -74,3 +81,13 @@ def test_the_delivery_task_sends_what_is_due(staff_user, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     message_enqueue(recipient=staff_user, reason="test", key="k", subject="Hello", body="Body")
     assert deliver_messages.delay().get() == {"sent": 1, "failed": 0}
+
+
+def test_a_dead_letter_can_be_retried_once_the_mail_server_is_fixed(staff_user):
+    sent = message_enqueue(recipient=staff_user, reason="test", key="sent", subject="Hello", body="Body")
+    dead = message_enqueue(recipient=staff_user, reason="test", key="dead", subject="Hello", body="Body")
+    Message.objects.filter(id=dead.id).update(state=Message.State.DEAD, attempts=MAX_ATTEMPTS, last_error="refused")
+    assert messages_deliver() == {"sent": 1, "failed": 0}
+    assert messages_retry(ids=[sent.id, dead.id]) == 1
+    assert messages_deliver() == {"sent": 1, "failed": 0}
+    assert len(mail.outbox) == 2
