@@ -72,8 +72,12 @@ class DocsView(SpectacularSwaggerSplitView):
 @require_http_methods(["GET", "POST"])
 def token_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        had_one = token_get(user=request.user) is not None
         token_regenerate(user=request.user)
-        messages.success(request, "Your new API token is ready. The old one no longer works")
+        messages.success(
+            request,
+            "Your new API token is ready. The old one no longer works" if had_one else "Your API token is ready",
+        )
         return redirect("api:token")
     crumbs = [("Your account", reverse("accounts:profile")), ("API token", None)]
     return render(request, "api/token.html", {"token": token_get(user=request.user), "crumbs": crumbs})

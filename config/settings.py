@@ -243,9 +243,7 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=1_000)
 # The worker writes an import's progress where the web process can read it: files under var/ by
 # default (one machine), or a shared cache such as Redis (IMPORT_PROGRESS_CACHE_URL=redis://...).
-CACHES["imports"] = env.cache(
-    "IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}"
-)
+CACHES["imports"] = env.cache("IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}")
 IMPORT_PROGRESS_CACHE = "imports"
 
 # The read-only API (api app): tokens for scripts, the session for the browsable documentation.
@@ -265,7 +263,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read-only access to inspections, findings and each force's tracked items, under the same "
         "rules as the pages: a force liaison officer sees only their forces' items. Authenticate with "
-        "a token (Authorization: Token <key>), from the API token page of your account."
+        "a token: send the header Authorization with the word Token, a space and your key. Get a token from the API token page of your account."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -149,8 +149,7 @@ def confirm(request: HttpRequest, pk) -> HttpResponse:
         batch = services.import_batch_confirm(batch=batch, user=request.user)
     except services.ImportRunError:
         return redirect("imports:progress", pk=batch.pk)
-    if batch.state == ImportBatch.State.DONE:
-        messages.success(request, f"{batch.row_count:,} findings imported, with {batch.item_count:,} tracked items")
+    # The progress page's confirmation panel says what was saved; no banner repeats it.
     return redirect("imports:progress", pk=batch.pk)
 
 
