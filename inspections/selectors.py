@@ -129,30 +129,61 @@ class HistoryEntry:
 _HISTORY_KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
+# Bookkeeping, not news: the optimistic-lock counter and the "last updated" stamp change on every
+# write and would only repeat what the row already says.
+_HISTORY_HIDDEN = {"version", "last_update_at", "updated_at", "created_at"}
+
+
 def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
     """Every recorded change of `item`, newest first, each with its user, time and the fields that
-    changed (simple-history's diff_against between consecutive records). One query. Fetch `item`
-    through items_visible_to first: this does not scope."""
+    changed (simple-history's diff_against between consecutive records), in words: choices by
+    their label, people and items by name. One query, plus one per kind of related object that
+    changed. Fetch `item` through items_visible_to first: this does not scope."""
     records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
-    labels = {
-        f.name: str(f.verbose_name).capitalize() for f in TrackedItem._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    entries: list[HistoryEntry] = []
+    fields = {f.name: f for f in TrackedItem._meta.concrete_fields}
+    raw: list[tuple] = []
+    wanted: dict[type, set] = {}
     previous = None
     for record in records:
-        changes: list[FieldChange] = []
+        changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [FieldChange(labels.get(c.field, c.field), c.old, c.new) for c in delta.changes]
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=record.history_user,
-                kind=_HISTORY_KINDS.get(record.history_type, record.history_type),
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
+            for change in record.diff_against(previous).changes:
+                if change.field in _HISTORY_HIDDEN:
+                    continue
+                field = fields.get(change.field)
+                if field is not None and field.is_relation:
+                    wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
+                changes.append(change)
+        raw.append((record, changes))
         previous = record
+    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+
+    def shown(name: str, value: object) -> object:
+        field = fields.get(name)
+        if field is None or value in (None, ""):
+            return value
+        if field.is_relation:
+            return related[field.related_model].get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    entries = [
+        HistoryEntry(
+            when=record.history_date,
+            who=record.history_user,
+            kind=_HISTORY_KINDS.get(record.history_type, record.history_type),
+            reason=record.history_change_reason or "",
+            changes=[
+                FieldChange(
+                    str(fields[c.field].verbose_name).capitalize() if c.field in fields else c.field,
+                    shown(c.field, c.old),
+                    shown(c.field, c.new),
+                )
+                for c in changes
+            ],
+        )
+        for record, changes in raw
+    ]
     entries.reverse()
     return entries

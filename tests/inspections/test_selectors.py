@@ -155,6 +155,7 @@ def test_item_history_says_who_changed_what_and_when(staff_user):
         item = TrackedItem.objects.get(pk=item.pk)
         item.current_target_date = dt.date(2026, 9, 30)
         item.status = TrackedItem.Status.IN_PROGRESS
+        item.version += 1
         item._history_user = staff_user
         item._change_reason = "Extension approved"
         item.save()
@@ -165,8 +166,9 @@ def test_item_history_says_who_changed_what_and_when(staff_user):
     assert changed.when == dt.datetime(2026, 2, 4, 10, tzinfo=dt.UTC)
     assert changed.reason == "Extension approved"
     by_field = {change.field: (change.old, change.new) for change in changed.changes}
+    assert "Version" not in by_field  # bookkeeping is not shown
     assert by_field["Current target date"] == (dt.date(2026, 3, 31), dt.date(2026, 9, 30))
-    assert by_field["Status"] == (TrackedItem.Status.PUBLISHED, TrackedItem.Status.IN_PROGRESS)
+    assert by_field["Status"] == ("Published", "In progress")
 
 
 def test_item_history_is_one_query(item, django_assert_num_queries):
@@ -177,3 +179,14 @@ def test_item_history_is_one_query(item, django_assert_num_queries):
         entries = item_history(item=item)
     assert [entry.kind for entry in entries] == ["Changed", "Changed", "Changed", "Created"]
     assert entries[0].changes[0].new == dt.date(2026, 12, 31)
+
+
+def test_item_history_names_the_people_it_mentions(staff_user, item, django_assert_num_queries):
+    item.status = TrackedItem.Status.COMPLETE
+    item.closed_by = staff_user
+    item.closed_on = dt.date(2026, 5, 1)
+    item.save()
+    with django_assert_num_queries(2):
+        latest = item_history(item=item)[0]
+    by_field = {change.field: (change.old, change.new) for change in latest.changes}
+    assert by_field["Closed by"] == (None, staff_user)
