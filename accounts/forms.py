@@ -76,6 +76,16 @@ class UserForm(GovukForm):
         self.fields["forces"] = _force_choices()
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
+    def clean_email(self) -> str:
+        # Password reset finds the account by email: two accounts must not share one.
+        email = self.cleaned_data["email"].strip()
+        others = User.objects.filter(email__iexact=email)
+        if self.user is not None:
+            others = others.exclude(pk=self.user.pk)
+        if others.exists():
+            raise forms.ValidationError("Another user already has this email address")
+        return email
+
     def clean(self) -> dict:
         data = super().clean()
         role, forces = data.get("role"), data.get("forces") or []

@@ -142,3 +142,14 @@ def test_the_users_nav_entry_is_shown_to_staff_only(client, staff_user, manager_
     assert 'href="/accounts/users/"' in client.get("/accounts/profile/").content.decode()
     client.force_login(manager_user)
     assert 'href="/accounts/users/"' not in client.get("/accounts/profile/").content.decode()
+
+
+def test_two_users_cannot_share_an_email_address(client, staff_user, liaison_user):
+    client.force_login(staff_user)
+    response = client.post(
+        "/accounts/users/new/", {**_new_user_data(role="staff"), "email": liaison_user.email.upper()}
+    )
+    assert "Another user already has this email address" in response.content.decode()
+    # Keeping one's own address on edit is fine.
+    data = {"first_name": "A", "last_name": "B", "email": liaison_user.email, "role": "manager"}
+    assert client.post(f"/accounts/users/{liaison_user.pk}/", data).status_code == 302
