@@ -10,13 +10,28 @@ import importlib
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the main thread; Django refuses database calls from
-# a thread with a running loop unless told this is safe (it is: the loop only drives the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@contextmanager
+def _async_unsafe_allowed() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in the main thread; Django refuses database calls
+    from a thread with a running loop unless told this is safe (it is: the loop only drives the
+    browser). Set only while the browser modules run: `manage.py check --deploy` in a later test's
+    subprocess must not inherit it."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -57,18 +72,26 @@ def browser() -> Iterator:
         browser.close()
 
 
-def _ensure_roles() -> None:
-    """The role groups come from a data migration; a flush (any transactional test) removes them."""
+# The data migrations that create rows the service needs: a flush by any transactional test removes
+# those rows. Both are written to be run again (get_or_create, update_or_create).
+DATA_MIGRATIONS = (
+    ("accounts.migrations.0002_roles", "add_roles"),
+    ("inspections.migrations.0002_programmes", "add_programmes"),
+)
+
+
+def _restore_migration_data() -> None:
     from django.apps import apps
 
-    importlib.import_module("accounts.migrations.0002_roles").add_roles(apps, None)
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def _flush() -> None:
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
-    _ensure_roles()
+    _restore_migration_data()
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +107,13 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
     # tests/conftest.py switches to the fast MD5 hasher: use it for both.
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     fast.enable()
-    with django_db_blocker.unblock():
+    with _async_unsafe_allowed(), django_db_blocker.unblock():
         # Only ever the test database (pytest-django sets it up because test_demo_is_loaded is marked
         # django_db); never the developer's own.
         name = str(connection.settings_dict["NAME"])
         if not ("memory" in name or name.startswith("test_")):
             pytest.fail(f"refusing to load demo data into {name}: not a test database")
-        _ensure_roles()
+        _restore_migration_data()
         demo_load()
         server = LiveServer("localhost:0")
         server._live_server_modified_settings.enable()
