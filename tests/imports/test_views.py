@@ -140,3 +140,26 @@ def test_open_data_has_published_findings_and_verified_status_only(client, liais
     assert "PLAN-1" not in body
     assert "SECRET" not in body and "NOTE" not in body
     assert done.closed_by is None
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_upload_page_query_count_does_not_grow_with_recent_imports(
+    client, staff_user, inspection, size, django_assert_num_queries
+):
+    for n in range(size):
+        ImportBatch.objects.create(inspection=inspection, uploaded_by=staff_user, original_name=f"f{n}.csv")
+    client.force_login(staff_user)
+    # The same count at both sizes: the recent imports come with their inspection and uploader.
+    with django_assert_num_queries(8):
+        assert client.get(reverse("imports:upload")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_open_data_query_count_does_not_grow(client, liaison_user, force, size, django_assert_num_queries):
+    for _ in range(size):
+        factories.TrackedItemFactory(force=force)
+    client.force_login(liaison_user)
+    with django_assert_num_queries(6):  # the same at both sizes: every row comes from one query
+        response = client.get(reverse("imports:open_data"))
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert body.count("\n") == size + 1
