@@ -149,3 +149,15 @@ def test_token_page_creates_and_regenerates_a_token(client, liaison_user, api, i
     assert api.get("/api/v1/items/").status_code == 401
     api.credentials(HTTP_AUTHORIZATION=f"Token {second}")
     assert api.get("/api/v1/items/").json()["count"] == 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize("url", ["/api/v1/inspections/", "/api/v1/findings/"])
+def test_other_lists_query_count_does_not_grow(api, liaison_user, force, size, url, django_assert_num_queries):
+    for _ in range(size):
+        factories.TrackedItemFactory(force=force)
+    _auth(api, liaison_user)
+    # token + user, role, the liaison officer's forces, count, page
+    with django_assert_num_queries(5):
+        response = api.get(url)
+    assert response.json()["count"] == size
