@@ -47,7 +47,7 @@ def overdue_reviews_record(
     batch = uuid.uuid4()
     with transaction.atomic():
         locked = list(
-            TrackedItem.objects.select_for_update()
+            TrackedItem.objects.select_for_update(of=("self",))
             .filter(pk__in=[item.pk for item in items])
             .select_related("force__staff_lead", "finding")
             .order_by("pk")

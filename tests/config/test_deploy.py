@@ -19,7 +19,15 @@ PRODUCTION = {
 
 
 def test_deploy_check_is_clean():
-    strip = {"SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECRET_KEY", "DEBUG"}
+    # The test run's own settings (and the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) are not production's.
+    strip = {
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {k: v for k, v in os.environ.items() if k not in strip} | PRODUCTION
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
