@@ -172,28 +172,38 @@ def main(argv: list[str] | None = None) -> int:
     first_s, counts = timed(lambda: clocks_sweep(today=today))
     events = ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count()
     notify_s, _ = timed(lambda: clock_events_notify(today=today))
-    noops = []
-    for _ in range(max(1, args.runs)):
-        seconds, again = timed(lambda: clocks_sweep(today=today))
-        assert set(again.values()) == {0}, again
-        noops.append(seconds)
-    noop_s = statistics.median(noops)
+
+    def noop_median() -> float:
+        noops = []
+        for _ in range(max(1, args.runs)):
+            seconds, again = timed(lambda: clocks_sweep(today=today))
+            assert set(again.values()) == {0}, again
+            noops.append(seconds)
+        return statistics.median(noops)
+
+    # Straight after the big sweep the partial index still holds the 100,000 old row versions'
+    # entries; (auto)vacuum removes them (migration 0004 makes autovacuum come at 1% dead rows).
+    noop_before_vacuum_s = noop_median()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE inspections_trackeditem")
+    noop_s = noop_median()
 
     rows = [
         ("first sweep (all clocks)", first_s, FIRST_TARGET_S, f"{counts['overdue_flagged']:,} flagged"),
-        (f"no-op sweep (median of {len(noops)})", noop_s, NOOP_TARGET_S, "0 changed"),
+        (f"no-op sweep, before vacuum (median of {args.runs})", noop_before_vacuum_s, NOOP_TARGET_S, "0 changed"),
+        (f"no-op sweep, after vacuum (median of {args.runs})", noop_s, NOOP_TARGET_S, "0 changed"),
         ("alerts step (mark events; no recipients)", notify_s, None, f"{events:,} events"),
     ]
     print()
-    print(f"{'benchmark':<44} {'seconds':>9} {'target':>8}  result")
+    print(f"{'benchmark':<48} {'seconds':>9} {'target':>8}  result")
     for name, seconds, target, note in rows:
         verdict = "" if target is None else ("ok" if seconds <= target else "OVER")
         target_text = "-" if target is None else f"{target:.1f}"
-        print(f"{name:<44} {seconds:>9.3f} {target_text:>8}  {verdict:<4} {note}")
+        print(f"{name:<48} {seconds:>9.3f} {target_text:>8}  {verdict:<4} {note}")
     print()
     print("EXPLAIN ANALYZE of the main flagging statement (rolled back):")
     print(plan)
-    ok = first_s <= FIRST_TARGET_S and noop_s <= NOOP_TARGET_S and events == due
+    ok = first_s <= FIRST_TARGET_S and max(noop_s, noop_before_vacuum_s) <= NOOP_TARGET_S and events == due
     return 0 if ok else 1
 
 

@@ -17,12 +17,15 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 
+from accounts.roles import GROUP_NAMES, Role
 from inspections.models import ItemEvent, TrackedItem
 from inspections.selectors import london_today
 from notifications.models import Message
 from tests import factories
+from tests.inspections.committed import committed_db  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
@@ -60,12 +63,14 @@ def _database_url() -> str:
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="the worker must reach the test database: run with DATABASE_URL=postgres://... (CI does)",
 )
-# serialized_rollback: the flush afterwards must not take the migrations' groups from later tests.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_and_beat_flag_an_item_and_send_its_email(tmp_path, request):
     broker = _redis_url()
-    force = request.getfixturevalue("force")
-    liaison_user = request.getfixturevalue("liaison_user")
+    # Committed, so the worker sees it; emptied afterwards (see tests/inspections/committed.py).
+    request.getfixturevalue("committed_db")
+    force = factories.ForceFactory(name="Cleveland Police")
+    liaison_user = factories.UserFactory(username="liaison.user")
+    liaison_user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.LIAISON]))
+    factories.LiaisonMembershipFactory(user=liaison_user, force=force)
     yesterday = london_today() - dt.timedelta(days=1)
     item = factories.TrackedItemFactory(force=force, finding__target_date=yesterday)
     mail_dir = tmp_path / "mail"

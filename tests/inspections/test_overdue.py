@@ -1,23 +1,19 @@
 """The overdue engine's services, called directly with time frozen (CONVENTIONS 10)."""
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from inspections.models import ItemEvent, TrackedItem
 from inspections.overdue import (
     clock_events_notify,
-    clocks,
     clocks_sweep,
     daily_digests_enqueue,
     reminders_enqueue,
-    statement_postgresql,
     sweep_run,
     weekly_digests_enqueue,
 )
@@ -340,115 +336,3 @@ def test_weekly_digest_gives_managers_the_national_picture_by_force(manager_user
     assert message.key == f"{manager_user.pk}:digest-weekly:all:2026-04-06"
     assert "Overdue recommendations nationally on 6 April 2026: 3." in message.body
     assert message.body.index("- Cleveland Police: 2; 2 new") < message.body.index("- Durham Constabulary: 1; 1 new")
-
-
-# --- Two sweeps at once, on PostgreSQL ----------------------------------------------------------
-
-
-# Decided at collection, so a skipped test never sets up (and flushes) a transactional database.
-# serialized_rollback: the flush after a transactional test would otherwise take the groups and
-# programmes the data migrations made away from the tests that follow.
-ON_POSTGRESQL = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="PostgreSQL behaviour; run with DATABASE_URL=postgres://... (CI does)",
-)
-
-
-@pytest.mark.postgres
-@ON_POSTGRESQL
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sweeps_at_once_record_each_event_once():
-    factories.TrackedItemFactory.create_batch(200, finding__target_date=dt.date(2026, 3, 31))
-    today = dt.date(2026, 4, 1)
-    first_has_locked = threading.Event()
-    second_pid: list[int] = []
-    second_connected = threading.Event()
-    results: dict[str, dict] = {}
-    errors: list[BaseException] = []
-
-    def first() -> None:
-        # Flags every row inside a transaction it holds open until the second sweep is waiting
-        # on its row locks, so the two statements really overlap.
-        try:
-            second_connected.wait(timeout=60)
-            with transaction.atomic():
-                results["first"] = clocks_sweep(today=today)
-                first_has_locked.set()
-                with connection.cursor() as cursor:
-                    for _ in range(600):  # bounded: at most ~60 s
-                        # pg_locks is live (pg_stat_activity is a snapshot per transaction).
-                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = %s", [second_pid[0]])
-                        if cursor.fetchone()[0]:
-                            break
-                        cursor.execute("SELECT pg_sleep(0.1)")
-                    else:
-                        raise AssertionError("the second sweep never waited on the first one's locks")
-        except BaseException as error:
-            errors.append(error)
-            first_has_locked.set()
-        finally:
-            connections.close_all()
-
-    def second() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second_pid.append(cursor.fetchone()[0])
-            second_connected.set()
-            first_has_locked.wait(timeout=60)
-            results["second"] = clocks_sweep(today=today)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    assert (results["first"]["overdue_flagged"], results["second"]["overdue_flagged"]) == (200, 0)
-    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 200
-    assert TrackedItem.objects.filter(overdue_flagged_on=today).count() == 200
-
-
-@pytest.mark.postgres
-@ON_POSTGRESQL
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sweeps_started_together_record_each_event_once():
-    factories.TrackedItemFactory.create_batch(300, finding__target_date=dt.date(2026, 3, 31))
-    barrier = threading.Barrier(2)
-    results: list[dict] = []
-    errors: list[BaseException] = []
-
-    def sweep() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(clocks_sweep(today=dt.date(2026, 4, 1)))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert sum(r["overdue_flagged"] for r in results) == 300
-    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 300
-
-
-@pytest.mark.postgres
-@ON_POSTGRESQL
-@pytest.mark.parametrize(("flag", "index"), [(True, "item_open_unflagged_idx"), (False, "item_flagged_idx")])
-def test_the_overdue_statements_use_the_partial_indexes(flag, index):
-    [clock] = [c for c in clocks() if c.name == "overdue"]
-    sql, kind = statement_postgresql(clock, flag=flag)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny; the bench shows real plans
-        cursor.execute(f"EXPLAIN {sql}", {"today": dt.date(2026, 4, 1), "now": "2026-04-01T00:00Z", "kind": kind})
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan

@@ -1,0 +1,119 @@
+"""The sweep on PostgreSQL: two sweeps at once record each event once, and the statements use
+the partial indexes. These commit for real (other connections must see the rows), through
+`committed_db`, so they run only on PostgreSQL (CI sets DATABASE_URL to it)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections, transaction
+
+from inspections.models import ItemEvent, TrackedItem
+from inspections.overdue import clocks, clocks_sweep, statement_postgresql
+from tests import factories
+from tests.inspections.committed import committed_db  # noqa: F401
+
+pytestmark = [
+    pytest.mark.postgres,
+    # Decided at collection, so nothing is set up on SQLite.
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="PostgreSQL behaviour; run with DATABASE_URL=postgres://... (CI does)",
+    ),
+]
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_two_sweeps_at_once_record_each_event_once():
+    factories.TrackedItemFactory.create_batch(200, finding__target_date=dt.date(2026, 3, 31))
+    today = dt.date(2026, 4, 1)
+    first_has_locked = threading.Event()
+    second_pid: list[int] = []
+    second_connected = threading.Event()
+    results: dict[str, dict] = {}
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        # Flags every row inside a transaction it holds open until the second sweep is waiting
+        # on its row locks, so the two statements really overlap.
+        try:
+            second_connected.wait(timeout=60)
+            with transaction.atomic():
+                results["first"] = clocks_sweep(today=today)
+                first_has_locked.set()
+                with connection.cursor() as cursor:
+                    for _ in range(600):  # bounded: at most ~60 s
+                        # pg_locks is live (pg_stat_activity is a snapshot per transaction).
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND pid = %s", [second_pid[0]])
+                        if cursor.fetchone()[0]:
+                            break
+                        cursor.execute("SELECT pg_sleep(0.1)")
+                    else:
+                        raise AssertionError("the second sweep never waited on the first one's locks")
+        except BaseException as error:
+            errors.append(error)
+            first_has_locked.set()
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid.append(cursor.fetchone()[0])
+            second_connected.set()
+            first_has_locked.wait(timeout=60)
+            results["second"] = clocks_sweep(today=today)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert (results["first"]["overdue_flagged"], results["second"]["overdue_flagged"]) == (200, 0)
+    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 200
+    assert TrackedItem.objects.filter(overdue_flagged_on=today).count() == 200
+
+
+@pytest.mark.usefixtures("committed_db")
+def test_two_sweeps_started_together_record_each_event_once():
+    factories.TrackedItemFactory.create_batch(300, finding__target_date=dt.date(2026, 3, 31))
+    barrier = threading.Barrier(2)
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(clocks_sweep(today=dt.date(2026, 4, 1)))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(r["overdue_flagged"] for r in results) == 300
+    assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 300
+
+
+@pytest.mark.parametrize(("flag", "index"), [(True, "item_open_unflagged_idx"), (False, "item_flagged_idx")])
+@pytest.mark.django_db
+def test_the_overdue_statements_use_the_partial_indexes(flag, index):
+    [clock] = [c for c in clocks() if c.name == "overdue"]
+    sql, kind = statement_postgresql(clock, flag=flag)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny; the bench shows real plans
+        cursor.execute(f"EXPLAIN {sql}", {"today": dt.date(2026, 4, 1), "now": "2026-04-01T00:00Z", "kind": kind})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
