@@ -79,17 +79,22 @@ def _rows_from(records: Iterator[list[object]], first_line: int) -> list[tuple[i
     return rows
 
 
+ENCODING_MESSAGE = (
+    "The file is not in UTF-8, so names with accents (such as Ynys Môn) would be garbled. "
+    "Save the file as CSV UTF-8 (in Excel: File, Save as, CSV UTF-8 (Comma delimited)) and upload it again."
+)
+
+
 def _read_csv(data: bytes) -> ParsedFile:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, Excel's "Unicode text"
+        raise ImportFileError(ENCODING_MESSAGE)
     if b"\x00" in data[:4096]:
         raise ImportFileError("The selected file must be a CSV or an Excel workbook (.xlsx)")
     try:
         # utf-8-sig accepts UTF-8 with or without the byte order mark Excel writes.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(
-            "The file is not in UTF-8, so names with accents (such as Ynys Môn) would be garbled. "
-            "Save the file as CSV UTF-8 (in Excel: File, Save as, CSV UTF-8 (Comma delimited)) and upload it again."
-        ) from None
+        raise ImportFileError(ENCODING_MESSAGE) from None
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:

@@ -140,6 +140,7 @@ def test_an_excel_workbook_reads_like_a_csv_and_formula_cells_are_refused(forces
             "reference,category,text,forces\nR1,recommendation,Ynys Môn,x\n".encode("cp1252"),
             "Save the file as CSV UTF-8",
         ),
+        ("reference,category,text,forces\nR1,recommendation,x,y\n".encode("utf-16"), "Save the file as CSV UTF-8"),
     ],
 )
 def test_files_that_cannot_be_imported_get_a_clear_message_and_save_nothing(inspection, staff_user, data, message):
