@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, DateField, ExpressionWrapper, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -253,6 +253,14 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
     run enqueues them, and the outbox key (recipient, reason, item, day) stops a second copy."""
     today = today or london_today()
     oldest = today - dt.timedelta(days=NOTIFY_WINDOW_DAYS)
+    window = dt.timedelta(days=NOTIFY_WINDOW_DAYS)
+    # Stale events (found long after their deadline, as after an import) are marked in one
+    # statement rather than row by row: there is nobody to tell about them.
+    ItemEvent.objects.filter(notified_at__isnull=True, kind__in=list(_ALERTS)).filter(
+        Q(clock_day__isnull=True)
+        | Q(clock_day__lt=oldest)
+        | Q(target_date__lt=ExpressionWrapper(F("clock_day") - window, output_field=DateField()))
+    ).update(notified_at=timezone.now())
     enqueued = 0
     while True:
         with transaction.atomic():
