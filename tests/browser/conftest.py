@@ -148,15 +148,17 @@ class Session:
 
 @pytest.fixture(scope="module")
 def sign_in(browser, site):
-    sessions: list[Session] = []
+    """Sign in once per user (and JavaScript setting) per module: the tests only read."""
+    sessions: dict[tuple[str, bool], Session] = {}
 
     def _sign_in(username: str, *, javascript: bool = True) -> Session:
-        session = Session(browser, site, username, javascript=javascript)
-        sessions.append(session)
-        return session
+        key = (username, javascript)
+        if key not in sessions:
+            sessions[key] = Session(browser, site, username, javascript=javascript)
+        return sessions[key]
 
     yield _sign_in
-    for session in sessions:
+    for session in sessions.values():
         session.close()
 
 
