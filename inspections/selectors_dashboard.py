@@ -8,9 +8,9 @@ the items it counts."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 
-from inspections.models import TrackedItem
+from inspections.models import ItemEvent, TrackedItem
 
 DUE_SOON_DAYS = 30
 RESPONSE_DAYS = 56  # Police Act 1996 s.55: a PCC responds within 56 days of publication.
@@ -204,3 +204,21 @@ def liaison_force_summaries(*, items: QuerySet[TrackedItem], today: dt.date) -> 
         .order_by("name")
     )
     return list(rows)
+
+
+def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: int) -> list[TrackedItem]:
+    """What needs a liaison officer now: claims the inspectorate returned (back in progress, with a
+    "returned" event; first), then what is overdue or due in 30 days, soonest first. Items they
+    have submitted for closure wait on the inspectorate, not on them. One query."""
+    returned = ItemEvent.objects.filter(item=OuterRef("pk"), kind=ItemEvent.Kind.RETURNED)
+    return list(
+        items.annotate(was_returned=Exists(returned))
+        .filter(
+            headline_overdue(today=today)
+            | headline_due_soon(today=today)
+            | Q(status=TrackedItem.Status.IN_PROGRESS, was_returned=True)
+        )
+        .exclude(status=TrackedItem.Status.SUBMITTED)
+        .select_related("finding__inspection", "force", "finding")
+        .order_by("-was_returned", "current_target_date", "id")[:limit]
+    )

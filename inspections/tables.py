@@ -112,6 +112,22 @@ class ItemTable(GovukTable):
         return date_with_phrase(record.current_target_date, self.today, record.is_open)
 
 
+class NeedsNowTable(ItemTable):
+    """A liaison officer's "what needs you now": a claim returned by the inspectorate says so."""
+
+    class Meta(ItemTable.Meta):
+        exclude = ("response",)
+
+    def render_status(self, record: TrackedItem):
+        if getattr(record, "was_returned", False) and record.status == TrackedItem.Status.IN_PROGRESS:
+            return format_html(
+                '<strong class="govuk-tag govuk-tag--purple">{}</strong>{}',
+                "Returned to you",
+                format_html(" {}", super().render_status(record)) if record.is_overdue(self.today) else "",
+            )
+        return super().render_status(record)
+
+
 class FindingItemTable(ItemTable):
     """An inspection's or a force's items: the same columns, less repetition."""
 

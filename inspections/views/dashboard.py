@@ -3,7 +3,6 @@ own forces for them. A handful of grouped aggregate queries, whatever the size o
 
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,6 @@ from django_tables2 import RequestConfig
 from inspections import selectors
 from inspections.chart import trend_svg
 from inspections.filters import DashboardFilter, selected_filters
-from inspections.models import ItemEvent, TrackedItem
 from inspections.selectors_dashboard import (
     AGEING_BANDS,
     HEADLINES,
@@ -22,11 +20,11 @@ from inspections.selectors_dashboard import (
     dashboard_by_programme,
     dashboard_headlines,
     dashboard_trend,
-    headline_q,
     liaison_force_summaries,
+    liaison_needs_now,
     quarter_start,
 )
-from inspections.tables import ByForceTable, ItemTable
+from inspections.tables import ByForceTable, NeedsNowTable
 
 FILTER_KEYS = ("region", "kind", "programme")
 NEEDS_NOW_LIMIT = 20
@@ -112,19 +110,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _liaison_context(*, items, today) -> dict:
     """What a liaison officer needs now: claims returned to them, and what is overdue or due soon."""
-    needs_now = (
-        items.filter(
-            headline_q("overdue", today=today)
-            | headline_q("due_soon", today=today)
-            # A claim the inspectorate returned: back in progress, with a "returned" event.
-            | Q(status=TrackedItem.Status.IN_PROGRESS, events__kind=ItemEvent.Kind.RETURNED)
-        )
-        .exclude(status=TrackedItem.Status.SUBMITTED)
-        .select_related("finding__inspection", "force", "finding")
-        .distinct()
-        .order_by("current_target_date", "id")[:NEEDS_NOW_LIMIT]
-    )
-    table = ItemTable(list(needs_now), today=today, orderable=False, exclude=("response",))
+    needs_now = liaison_needs_now(items=items, today=today, limit=NEEDS_NOW_LIMIT)
+    table = NeedsNowTable(list(needs_now), today=today, orderable=False)
     return {
         "summaries": liaison_force_summaries(items=items, today=today),
         "needs_now": table,

@@ -173,4 +173,18 @@ def test_liaison_needs_now_lists_returned_claims(client, liaison_user, force):
     client.force_login(liaison_user)
     section = client.get(reverse("dashboard")).content.decode().split("What needs you now")[1].split("</table>")[0]
     assert "RET1" in section
+    assert "Returned to you" in section
     assert "LATER" not in section
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_liaison_dashboard_query_count_does_not_grow(
+    size, client, liaison_user, force, other_force, django_assert_num_queries
+):
+    items = make_items(size, forces=[force, other_force], today=TODAY)
+    for item in items[:size:7]:
+        factories.ItemEventFactory(item=item, kind="returned")
+    client.force_login(liaison_user)
+    with django_assert_num_queries(15):
+        response = client.get(reverse("dashboard"))
+    assert "What needs you now" in response.content.decode()
