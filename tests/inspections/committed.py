@@ -25,6 +25,7 @@ def _truncate() -> None:
 def committed_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Autocommit access to the test database (PostgreSQL), emptied of test data afterwards."""
     with django_db_blocker.unblock():
+        _truncate()  # whatever an interrupted run or another committing test left behind
         try:
             yield
         finally:
