@@ -333,6 +333,7 @@ class ItemEvent(models.Model):
         ACTION_PLAN_LATE_ENDED = "action_plan_late_ended", "Action plan received late"
         VERIFICATION_LATE = "verification_late", "Closure claim waiting over 30 days"
         VERIFICATION_LATE_ENDED = "verification_late_ended", "Closure claim decided"
+        MANAGER_REVIEW = "manager_review", "Overdue review"
 
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ class ReviewError(ValueError):
     """A review that cannot be recorded; the message says why, for the page."""
 
 
-REVIEW_EVENT_KIND = "manager_review"
+REVIEW_EVENT_KIND = ItemEvent.Kind.MANAGER_REVIEW
 
 
 def overdue_reviews_record(
@@ -95,7 +96,7 @@ def _notify_escalation(*, review: OverdueReview, item: TrackedItem, label: str) 
     lead = item.force.staff_lead
     if lead is None:
         return
-    path = reverse("inspections:item_detail", kwargs={"pk": item.pk}) if _has_item_page() else "/"
+    link = settings.SITE_URL + reverse("inspections:item_detail", kwargs={"pk": item.pk})
     message_enqueue(
         recipient=lead,
         reason="escalation",
@@ -105,16 +106,6 @@ def _notify_escalation(*, review: OverdueReview, item: TrackedItem, label: str) 
             f"{review.reviewer} recorded a decision on an overdue item for {item.force.name}: {label}.\n\n"
             f"{item.finding.reference}: {item.finding.text}\n\nNote: {review.note}\n\n"
             f"Current target date: {item.current_target_date:%-d %B %Y}. Next review: {review.next_review_on:%-d %B %Y}.\n"
-            f"{path}"
+            f"{link}"
         ),
     )
-
-
-def _has_item_page() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("inspections:item_detail", kwargs={"pk": 1})
-    except NoReverseMatch:
-        return False
-    return True

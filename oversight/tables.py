@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from core.tables import GovukTable
@@ -8,10 +8,7 @@ from inspections.templatetags.tracker import long_date
 
 
 def _item_link(item: TrackedItem) -> str:
-    try:
-        url = reverse("inspections:item_detail", kwargs={"pk": item.pk})
-    except NoReverseMatch:
-        return format_html("{} {}", item.finding.reference, item.finding.inspection.reference)
+    url = reverse("inspections:item_detail", kwargs={"pk": item.pk})
     return format_html(
         '<a class="govuk-link" href="{}">{} of {}</a>', url, item.finding.reference, item.finding.inspection.reference
     )
