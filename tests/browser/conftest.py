@@ -1,5 +1,5 @@
 """Browser tests: Playwright's sync API driving Debian's chromium against a live server holding the
-demo data. One browser per session; one demo load and one live server per module (a module's tests
+demo data. One browser, one demo load and one live server per module (a module's tests
 only read, so they share it; the data is flushed when the module ends).
 
 Why not pytest-django's `live_server` with `django_db(transaction=True)`: that flushes the database
@@ -9,6 +9,7 @@ module-scoped fixture loads it once, committed, and runs pytest-django's own Liv
 import importlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,8 +58,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    # One browser per module, not per session: Playwright's sync API refuses to start while another
+    # instance is running, and other directories (tests/imports) start their own.
     path = _chromium_path()
     if path is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -120,6 +123,11 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
         try:
             yield server.url
         finally:
+            # Let the request threads of the (now closed) browser contexts finish before the shared
+            # connection stops being shareable.
+            for thread in threading.enumerate():
+                if thread.name.endswith("(process_request_thread)"):
+                    thread.join(timeout=5)
             server.stop()
             server._live_server_modified_settings.disable()
             _flush()
