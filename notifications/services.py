@@ -91,9 +91,15 @@ def _schedule_delivery() -> None:
     try:
         from notifications.tasks import deliver_messages
 
-        deliver_messages.apply_async(expires=300)
-    except Exception:  # any broker error: the outbox keeps the message
-        logger.warning("Could not reach the broker; messages wait in the outbox", exc_info=True)
+        # One connection attempt, no retries (each bounded by CELERY_BROKER_CONNECTION_TIMEOUT): a
+        # request never waits on a dead broker; the periodic job is the retry. (retry=False is
+        # slower here: kombu then retries the first connection until the timeout.)
+        deliver_messages.apply_async(expires=300, retry=True, retry_policy={"max_retries": 0})
+    except Exception as error:  # noqa: BLE001 - any broker error: the outbox keeps the message
+        logger.warning(
+            "broker unreachable; messages wait in the outbox",
+            extra={"event": "outbox_schedule_failed", "error": str(error)},
+        )
 
 
 def messages_deliver(*, limit: int = 200) -> dict[str, int]:
