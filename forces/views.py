@@ -12,6 +12,8 @@ from inspections.filters import ForceFilter, selected_filters
 from inspections.models import TrackedItem
 from inspections.selectors_dashboard import headline_due_soon, headline_overdue
 from inspections.tables import FindingItemTable, ForceTable
+from oversight.selectors import escalations_recent
+from oversight.tables import EscalationTable
 
 PER_PAGE = 25
 
@@ -64,6 +66,11 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-published_on", "title")
     )
     liaison_officers = force.liaison_memberships.select_related("user").order_by("user__last_name", "user__first_name")
+    escalations = (
+        None
+        if request.user.is_liaison
+        else EscalationTable(list(escalations_recent(user=request.user, force_id=force.id)[:10]), orderable=False)
+    )
     return render(
         request,
         "forces/force_detail.html",
@@ -73,6 +80,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "table": table,
             "inspections": inspections,
             "liaison_officers": liaison_officers,
+            "escalations": escalations,
             "today": today,
         },
     )

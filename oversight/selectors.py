@@ -83,3 +83,14 @@ def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Query
         .select_related("finding__inspection__programme", "force")
         .order_by("force__name", "current_target_date", "category_rank", "id")
     )
+
+
+def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overdue_total: int) -> int:
+    """How many of these overdue items await a review: all the overdue ones, less those reviewed
+    within the interval (the reviews table is small, so this stays cheap at national scale; the
+    same membership as review_queue)."""
+    since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
+    reviewed = (
+        items.filter(overdue_q(today=today), overdue_reviews__reviewed_at__gte=since).values("id").distinct().count()
+    )
+    return overdue_total - reviewed

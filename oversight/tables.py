@@ -50,3 +50,23 @@ class QueueTable(GovukTable):
         if record.is_stale:
             return format_html('<strong class="govuk-tag govuk-tag--orange">{}</strong>', "No recent progress")
         return ""
+
+
+class EscalationTable(GovukTable):
+    reviewed_at = tables.Column(verbose_name="Date", orderable=False)
+    force = tables.Column(accessor="item__force__name", verbose_name="Force", orderable=False)
+    item = tables.Column(empty_values=(), verbose_name="Item", orderable=False)
+    decision = tables.Column(verbose_name="Decision", orderable=False)
+    reviewer = tables.Column(verbose_name="By", orderable=False)
+
+    class Meta(GovukTable.Meta):
+        empty_text = "No escalations in the last 90 days."
+
+    def render_reviewed_at(self, value) -> str:
+        return long_date(value.date())
+
+    def render_item(self, record) -> str:
+        return _item_link(record.item)
+
+    def render_decision(self, record) -> str:
+        return record.get_decision_display()

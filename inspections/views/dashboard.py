@@ -25,6 +25,8 @@ from inspections.selectors_dashboard import (
     quarter_start,
 )
 from inspections.tables import ByForceTable, NeedsNowTable
+from oversight.selectors import awaiting_review_count, escalations_recent
+from oversight.tables import EscalationTable
 
 FILTER_KEYS = ("region", "kind", "programme")
 NEEDS_NOW_LIMIT = 20
@@ -105,7 +107,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user.is_liaison:
         context |= _liaison_context(items=scoped, today=today)
+    else:
+        context |= _oversight_context(user=user, items=items, today=today, overdue=numbers.counts["overdue"], base=base)
     return render(request, "inspections/dashboard.html", context)
+
+
+def _oversight_context(*, user, items, today, overdue: int, base: dict) -> dict:
+    """Managers' overdue review: how many overdue items await a review, and recent escalations."""
+    escalations = escalations_recent(user=user).filter(item__in=items)[:10]
+    return {
+        "awaiting_review": awaiting_review_count(items=items, today=today, overdue_total=overdue),
+        "review_queue_url": f"{reverse('oversight:queue')}{'?' + urlencode(base) if base else ''}",
+        "escalations": EscalationTable(list(escalations), orderable=False),
+    }
 
 
 def _liaison_context(*, items, today) -> dict:

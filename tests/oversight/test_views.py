@@ -5,6 +5,8 @@ import pytest
 from openpyxl import load_workbook
 
 from oversight.models import OverdueReview
+from oversight.selectors import review_queue
+from oversight.services import overdue_reviews_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,39 @@ def test_queue_query_count_is_flat(client, manager_user, force, django_assert_ma
         ]
         with django_assert_max_num_queries(12):
             assert client.get("/overdue-review/").status_code == 200
+
+
+def test_dashboard_counts_what_awaits_review_and_lists_escalations(client, manager_user, staff_user, force):
+    items = [
+        factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, d)))
+        for d in (1, 2, 3)
+    ]
+    overdue_reviews_record(
+        items=[items[0]],
+        reviewer=staff_user,
+        decision="escalate_chief",
+        note="Write to the chief constable",
+        next_review_on=dt.date(2099, 1, 1),
+        today=dt.date.today(),
+    )
+    client.force_login(manager_user)
+    page = client.get("/")
+    assert page.context["awaiting_review"] == 2 == review_queue(user=manager_user, today=dt.date.today()).count()
+    html = page.content.decode()
+    assert "2 overdue items await review" in html
+    assert "Escalate to the chief officer" in html
+    force_page = client.get(f"/forces/{force.slug}/").content.decode()
+    assert "Escalate to the chief officer" in force_page
+
+
+def test_pack_totals_match_the_dashboard_for_the_same_filter(client, manager_user, force, other_force):
+    for target in (dt.date(2020, 1, 1), dt.date(2021, 1, 1)):
+        factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=target))
+    factories.TrackedItemFactory(force=other_force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
+    factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2099, 1, 1)))
+    client.force_login(manager_user)
+    for query in ("", f"region={force.region}", "kind=police"):
+        dashboard = client.get(f"/?{query}").context
+        overdue = next(h["count"] for h in dashboard["headlines"] if h["name"] == "overdue")
+        pack = client.get(f"/overdue-review/meeting-pack/?{query}").context
+        assert pack["overdue_count"] == overdue, query
