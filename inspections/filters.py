@@ -11,7 +11,7 @@ from forces.models import Force
 from forces.selectors import forces_visible_to
 from inspections import selectors
 from inspections.models import Finding, FollowUpReview, Inspection, Programme, TrackedItem
-from inspections.selectors_dashboard import HEADLINES, headline_q
+from inspections.selectors_dashboard import HEADLINES, headline_q, no_recent_progress_q
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -56,12 +56,17 @@ class DashboardFilter(ScopedFilterSet):
         fields: list[str] = []
 
 
+STALE = "stale"
+
+
 class ItemFilter(DashboardFilter):
     q = django_filters.CharFilter(
         method="search", label="Search", help_text="Words in the text, a reference or a force"
     )
     show = django_filters.ChoiceFilter(
-        label="Show only", method="headline", choices=[(name, label) for name, (label, _) in HEADLINES.items()]
+        label="Show only",
+        method="headline",
+        choices=[(name, label) for name, (label, _) in HEADLINES.items()] + [(STALE, "No recent progress (90 days)")],
     )
     force = django_filters.ModelChoiceFilter(
         field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
@@ -114,6 +119,8 @@ class ItemFilter(DashboardFilter):
         return queryset
 
     def headline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == STALE:
+            return queryset.filter(no_recent_progress_q(today=self.today))
         return queryset.filter(headline_q(value, today=self.today))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

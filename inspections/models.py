@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -302,6 +303,17 @@ class TrackedItem(TimeStampedModel):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.days_overdue(today) > 0
+
+    def no_recent_progress(self, today: dt.date, *, days: int) -> bool:
+        """Open with no progress update for `days` (or, with none at all, nothing since the report
+        was published): the Python twin of selectors_dashboard.no_recent_progress_q, for one row."""
+        if not self.is_open:
+            return False
+        cutoff = today - dt.timedelta(days=days)
+        if self.last_update_at is not None:
+            return timezone.localdate(self.last_update_at) < cutoff
+        published = self.finding.inspection.published_on
+        return published is not None and published < cutoff
 
     def days_until_due(self, today: dt.date) -> int | None:
         if self.current_target_date is None:

@@ -8,7 +8,9 @@ the items it counts."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from inspections.models import ItemEvent, TrackedItem
 
@@ -44,6 +46,16 @@ def headline_responses_overdue(*, today: dt.date) -> Q:
     return Q(
         response=TrackedItem.Response.PENDING,
         finding__inspection__published_on__lt=today - dt.timedelta(days=RESPONSE_DAYS),
+    )
+
+
+def no_recent_progress_q(*, today: dt.date) -> Q:
+    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
+    publication for that long). TrackedItem.no_recent_progress is its twin for one row."""
+    cutoff = today - dt.timedelta(days=settings.STALE_PROGRESS_DAYS)
+    cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return OPEN & (
+        Q(last_update_at__lt=cutoff_at) | Q(last_update_at__isnull=True, finding__inspection__published_on__lt=cutoff)
     )
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_tables2 as tables
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -103,7 +104,10 @@ class ItemTable(GovukTable):
 
     def render_status(self, record: TrackedItem):
         label, css = status_tag_parts(record, self.today)
-        return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+        tag = format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+        if record.no_recent_progress(self.today, days=settings.STALE_PROGRESS_DAYS):
+            return format_html('{} <strong class="govuk-tag govuk-tag--orange">{}</strong>', tag, "No recent progress")
+        return tag
 
     def render_response(self, record: TrackedItem) -> str:
         return record.get_response_display()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
 from inspections.selectors import items_visible_to
+from inspections.selectors_dashboard import headline_overdue, no_recent_progress_q
 from oversight.models import OverdueReview
 
 CATEGORY_ORDER = Case(
@@ -19,21 +20,6 @@ CATEGORY_ORDER = Case(
 )
 
 
-def overdue_q(*, today: dt.date) -> Q:
-    """Open and past its current target date (London date): the one definition of overdue."""
-    return Q(status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=today)
-
-
-def stale_q(*, today: dt.date) -> Q:
-    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
-    publication for that long)."""
-    cutoff = today - dt.timedelta(days=settings.STALE_PROGRESS_DAYS)
-    cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    return Q(status__in=TrackedItem.OPEN_STATUSES) & (
-        Q(last_update_at__lt=cutoff_at) | Q(last_update_at__isnull=True, finding__inspection__published_on__lt=cutoff)
-    )
-
-
 def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QuerySet[TrackedItem]:
     latest = OverdueReview.objects.filter(item=OuterRef("pk")).order_by("-reviewed_at", "-id")
     return items.annotate(
@@ -41,7 +27,9 @@ def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QueryS
         last_decision=Subquery(latest.values("decision")[:1]),
         next_review_on=Subquery(latest.values("next_review_on")[:1]),
         category_rank=CATEGORY_ORDER,
-        is_stale=Case(When(stale_q(today=today), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        is_stale=Case(
+            When(no_recent_progress_q(today=today), then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
     )
 
 
@@ -49,7 +37,7 @@ def review_queue(*, user: User, today: dt.date) -> QuerySet[TrackedItem]:
     """Every overdue item never reviewed, or whose last review is older than the review interval;
     worst first (most days overdue, then cause of concern before recommendation before AFI)."""
     since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
-    items = items_visible_to(user=user).filter(overdue_q(today=today))
+    items = items_visible_to(user=user).filter(headline_overdue(today=today))
     return (
         with_review_state(items, today=today)
         .filter(Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=since))
@@ -74,7 +62,7 @@ def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Query
     latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     return (
-        with_review_state(items.filter(overdue_q(today=today) | stale_q(today=today)), today=today)
+        with_review_state(items.filter(headline_overdue(today=today) | no_recent_progress_q(today=today)), today=today)
         .annotate(
             latest_update_text=Subquery(latest_update.values("narrative")[:1]),
             latest_update_at=Subquery(latest_update.values("created_at")[:1]),
@@ -91,6 +79,9 @@ def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overd
     same membership as review_queue)."""
     since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
     reviewed = (
-        items.filter(overdue_q(today=today), overdue_reviews__reviewed_at__gte=since).values("id").distinct().count()
+        items.filter(headline_overdue(today=today), overdue_reviews__reviewed_at__gte=since)
+        .values("id")
+        .distinct()
+        .count()
     )
     return overdue_total - reviewed

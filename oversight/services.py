@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from inspections.models import ItemEvent, TrackedItem
+from inspections.selectors_dashboard import headline_overdue
 from notifications.services import message_enqueue
 from oversight.models import OverdueReview
-from oversight.selectors import overdue_q
 
 
 class ReviewError(ValueError):
@@ -55,7 +55,7 @@ def overdue_reviews_record(
         )
         still_overdue = set(
             TrackedItem.objects.filter(pk__in=[i.pk for i in locked])
-            .filter(overdue_q(today=today))
+            .filter(headline_overdue(today=today))
             .values_list("pk", flat=True)
         )
         not_overdue = [item for item in locked if item.pk not in still_overdue]

@@ -173,9 +173,10 @@ PAGES = {
     "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 11),
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
     "force_list": (lambda w: reverse("forces:force_list"), 9),
-    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 12),
-    "dashboard": (lambda w: reverse("dashboard"), 12),
-    "dashboard_filtered": (lambda w: reverse("dashboard") + "?region=North+East&kind=police&programme=peel", 13),
+    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 13),  # +1: its escalations
+    # +2 since the overdue review: the count awaiting review, and recent escalations.
+    "dashboard": (lambda w: reverse("dashboard"), 14),
+    "dashboard_filtered": (lambda w: reverse("dashboard") + "?region=North+East&kind=police&programme=peel", 15),
 }
 
 

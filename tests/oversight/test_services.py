@@ -128,3 +128,27 @@ def test_escalation_emails_the_staff_lead_once(manager_user, staff_user, force, 
     assert message.key == f"{staff_user.pk}:escalation:{reviews[0].pk}"
     record([overdue_item(force)], manager_user, decision="chase", note="Chase")
     assert Message.objects.count() == 1
+
+
+@pytest.mark.parametrize("days_ago", [89, 90, 91, 200])
+def test_the_row_flag_and_the_query_agree_on_no_recent_progress(force, days_ago):
+    from inspections.selectors_dashboard import no_recent_progress_q
+
+    item = overdue_item(force)
+    TrackedItem.objects.filter(pk=item.pk).update(
+        last_update_at=timezone.make_aware(dt.datetime.combine(TODAY - dt.timedelta(days=days_ago), dt.time(12)))
+    )
+    item = TrackedItem.objects.select_related("finding__inspection").get(pk=item.pk)
+    in_query = TrackedItem.objects.filter(no_recent_progress_q(today=TODAY), pk=item.pk).exists()
+    assert item.no_recent_progress(TODAY, days=90) == in_query == (days_ago > 90)
+
+
+def test_the_items_list_flags_and_filters_no_recent_progress(client, manager_user, force):
+    stale = overdue_item(force)
+    TrackedItem.objects.filter(pk=stale.pk).update(last_update_at=timezone.make_aware(dt.datetime(2025, 1, 1)))
+    fresh = overdue_item(force)
+    TrackedItem.objects.filter(pk=fresh.pk).update(last_update_at=timezone.make_aware(dt.datetime(2026, 5, 30)))
+    client.force_login(manager_user)
+    page = client.get("/recommendations/?show=stale")
+    assert [row.record for row in page.context["table"].paginated_rows] == [stale]
+    assert "No recent progress" in page.content.decode()
