@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_string
 from pathlib import Path
 from urllib.parse import quote
@@ -19,6 +20,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 # A port of our own: the tests stop this server; the shared Redis (6379) is never touched.
@@ -177,3 +180,27 @@ def sent_emails(mail_dir: Path) -> list:
             if chunk.strip():
                 emails.append(message_from_string(chunk.strip() + "\n"))
     return emails
+
+
+@contextmanager
+def broker(url: str, settings, monkeypatch) -> Iterator[None]:
+    """Point this process's Celery app (and the health check) at `url`."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its settings
+    saved = app.conf.broker_url
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
+    _forget_connections()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = saved
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    # Celery keeps its connection and producer pools (in kombu's global registry) by URL.
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None

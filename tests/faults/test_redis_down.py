@@ -2,8 +2,6 @@
 when Redis is back a real worker sends each of them exactly once."""
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,30 +14,11 @@ from config.celery import app
 from inspections.models import TrackedItem
 from notifications.models import Message
 from tests import factories
-from tests.faults.support import Worker, postgres_only, sent_emails, wait_for, worker_env
+from tests.faults.support import Worker, broker, postgres_only, sent_emails, wait_for, worker_env
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # A request that publishes to a dead broker must not hang: one attempt, no retries.
 FAST = 2.0
-
-
-@contextmanager
-def broker(url: str, settings, monkeypatch) -> Iterator[None]:
-    """Point this process's Celery app (and the health check) at `url`."""
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its settings
-    saved = app.conf.broker_url
-    settings.CELERY_BROKER_URL = url
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app.conf.broker_url = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def _user(role: Role, username: str):
