@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts.permissions import require_staff
 from forces.models import Force
 
 FORCES_CSV = Path(__file__).resolve().parent / "data" / "forces.csv"
@@ -84,3 +85,18 @@ def forces_load_from_csv(*, path: Path = FORCES_CSV) -> LoadResult:
             force.successor = by_name[successor_name]
             force.save(update_fields=["successor", "updated_at"])
     return LoadResult(created=created, updated=updated, total=Force.objects.count())
+
+
+def force_monitoring_update(*, force: Force, user, staff_lead, monitoring_stage: str) -> Force:
+    """Staff set who leads on a force for the inspectorate (told of every escalation) and its
+    monitoring stage (scan or engage). Recorded in the force's history with who changed it."""
+    require_staff(user)
+    if monitoring_stage not in Force.MonitoringStage.values:
+        raise ForceDataError("Choose scan or engage")
+    if staff_lead is not None and not staff_lead.is_inspectorate_staff:
+        raise ForceDataError("The staff lead must be a member of inspectorate staff")
+    force.staff_lead = staff_lead
+    force.monitoring_stage = monitoring_stage
+    force._change_reason = "Monitoring changed"
+    force.save(update_fields=["staff_lead", "monitoring_stage", "updated_at"])
+    return force

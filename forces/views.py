@@ -1,12 +1,16 @@
 """The forces list and a force's page: counts come from grouped queries, never one per row."""
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 from django_tables2 import RequestConfig
 
+from accounts.permissions import require_staff
+from forces.forms import ForceMonitoringForm
 from forces.selectors import forces_visible_to
+from forces.services import ForceDataError, force_monitoring_update
 from inspections import selectors
 from inspections.filters import ForceFilter, selected_filters
 from inspections.models import TrackedItem
@@ -83,4 +87,28 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "escalations": escalations,
             "today": today,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def force_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff change a force's staff lead and monitoring stage."""
+    force = selectors.get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
+    require_staff(request.user)
+    form = ForceMonitoringForm(request.POST or None, instance=force)
+    if request.method == "POST" and form.is_valid():
+        try:
+            force_monitoring_update(
+                force=force,
+                user=request.user,
+                staff_lead=form.cleaned_data["staff_lead"],
+                monitoring_stage=form.cleaned_data["monitoring_stage"],
+            )
+        except ForceDataError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Monitoring of {force.name} updated")
+            return redirect("forces:force_detail", slug=force.slug)
+    return render(
+        request, "forces/force_monitoring.html", {"force": force, "form": form}, status=400 if form.errors else 200
     )

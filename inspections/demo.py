@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from core.cache import data_changed
 from forces.models import Force, LiaisonMembership
 from forces.services import forces_load_from_csv
 from inspections.models import (
@@ -649,9 +650,12 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
     today = today or timezone.localdate()
     forces_load_from_csv()
     users = _users()
+    # The demo staff member leads on every force, so escalations have someone to tell.
+    Force.objects.filter(staff_lead__isnull=True).update(staff_lead=users["staff"])
     created = not Inspection.objects.filter(reference=MARKER_REFERENCE).exists()
     if created:
         _load_inspections(today=today, users=users)
+        data_changed()
     return DemoResult(
         created=created,
         inspections=Inspection.objects.count(),

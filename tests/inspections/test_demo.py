@@ -68,3 +68,10 @@ def test_one_demo_user_per_role_can_sign_in(demo):
 
 def test_every_item_has_a_creation_event(demo):
     assert TrackedItem.objects.filter(events__kind="created").distinct().count() == TrackedItem.objects.count()
+
+
+def test_every_force_has_the_demo_staff_lead(demo):
+    from forces.models import Force
+
+    assert not Force.objects.filter(staff_lead__isnull=True).exists()
+    assert Force.objects.filter(staff_lead__username="staff").count() == 93
