@@ -178,8 +178,10 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="recommendation-tracker@example.gov.uk")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Shared by every web process and the worker (the dashboard's figures, core/cache.py): files under
+# var/cache on one machine, CACHE_URL=redis://host:6379/1 in production.
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'default'}"),
 }
 
 # Celery: JSON only, time limits, the site's time zone (config/celery.py reads CELERY_*).

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.cache import data_changed
 from core.spreadsheets import FORMULA_PREFIXES
 from forces.models import Force
 from imports.models import ImportBatch
@@ -304,6 +305,7 @@ def _save_chunk(*, rows: list[dict], inspection: Inspection, concern_ids: dict[s
         for force_id in row["force_ids"]
     ]
     TrackedItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+    data_changed()
     ItemEvent.objects.bulk_create(
         [
             ItemEvent(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.cache import data_changed
 from forces.models import Force
 from forces.services import forces_load_from_csv
 from inspections.models import Finding, Inspection, Programme, TrackedItem
@@ -146,6 +147,7 @@ def _insert_items(batch: list[tuple[Finding, str]], *, today: dt.date) -> None:
         # psycopg2 takes one parameter style per statement: named for today, positional for rows.
         sql = sql.replace("%(today)s", cursor.mogrify("%s", [today]).decode())
         cursor.execute(sql, params)
+        data_changed()
 
 
 TEXTS = [

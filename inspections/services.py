@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from core.cache import data_changed
 from inspections.models import (
     EvidenceFile,
     ExtensionRequest,
@@ -162,6 +163,7 @@ def _transition(
     )
     if updated != 1:
         raise ItemChanged()
+    data_changed()
     item.refresh_from_db()
     # A queryset update sends no signals, so the change history is written here, with its author.
     TrackedItem.history.bulk_history_create([item], update=True, default_user=actor, default_date=now)
@@ -729,6 +731,7 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
     now = timezone.now()
     changed = 0
     with transaction.atomic():
+        data_changed()
         for row in rows:
             commentary = row.commentary.strip()
             judgement = existing.get(row.item.pk)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.cache import data_changed
 from inspections.models import ItemEvent, TrackedItem
 from inspections.selectors_dashboard import headline_overdue
 from notifications.services import message_enqueue
@@ -62,6 +63,7 @@ def overdue_reviews_record(
         if not_overdue:
             names = ", ".join(f"{i.finding.reference} ({i.force.name})" for i in not_overdue[:5])
             raise ReviewError(f"These items are no longer overdue, so they cannot be reviewed here: {names}.")
+        data_changed()
         reviews = OverdueReview.objects.bulk_create(
             OverdueReview(
                 item=item,

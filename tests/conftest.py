@@ -1,4 +1,6 @@
 # Run through `make test`, which sets SECRET_KEY and the test static files storage before Django starts.
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -11,6 +13,16 @@ def _fast_passwords(settings):
     # Argon2 is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    # Each test starts with an empty cache of its own (the dashboard's figures, core/cache.py), so
+    # figures cached by one test's data never answer another's.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+    }
 
 
 def _user_with_role(role: Role, **kwargs):

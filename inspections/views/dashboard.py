@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from core.cache import cached
 from inspections import selectors
 from inspections.chart import trend_svg
 from inspections.filters import DashboardFilter, selected_filters
@@ -47,7 +48,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The list links carry the dashboard's filters, so each opens exactly the items counted.
     base = {key: request.GET[key] for key in FILTER_KEYS if request.GET.get(key) and filterset.form.is_valid()}
 
-    numbers = dashboard_headlines(items=items, today=today)
+    # The figures scan every item in scope: computed at most once a minute for one scope, filter
+    # and day, and afresh after any write that changes them (core/cache.py).
+    # Those who see everything share one national entry; anyone else's scope (a liaison officer's
+    # forces) is keyed by the user, which costs no query.
+    national = selectors.force_ids_for(user=user) is None if not user.is_liaison else False
+    parts = {"scope": "all" if national else f"user:{user.pk}", "filters": base, "today": today}
+    figures = cached("dashboard", parts, lambda: _figures(user=user, items=items, today=today))
+    numbers = figures["numbers"]
     headlines = [
         {
             "name": name,
@@ -76,10 +84,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             }
         ageing.append({"label": band[1], "count": numbers.ageing[band[0]], "url": _list_url(base, **params)})
 
-    by_force = ByForceTable(dashboard_by_force(items=items, today=today), prefix="force-")
+    by_force = ByForceTable(figures["by_force"], prefix="force-")
     RequestConfig(request, paginate={"per_page": BY_FORCE_PER_PAGE}).configure(by_force)
 
-    trend = dashboard_trend(items=items, today=today)
+    trend = figures["trend"]
     last = trend[-1]
     chart = trend_svg(
         trend,
@@ -96,8 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ageing": ageing,
         "by_force": by_force,
         "by_programme": [
-            {**row, "url": _list_url({**base, "programme": row["slug"]})}
-            for row in dashboard_by_programme(items=items, today=today)
+            {**row, "url": _list_url({**base, "programme": row["slug"]})} for row in figures["by_programme"]
         ],
         "trend": trend,
         "chart": chart,
@@ -108,15 +115,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.is_liaison:
         context |= _liaison_context(items=scoped, today=today)
     else:
-        context |= _oversight_context(user=user, items=items, today=today, overdue=numbers.counts["overdue"], base=base)
+        context |= _oversight_context(user=user, items=items, awaiting_review=figures["awaiting_review"], base=base)
     return render(request, "inspections/dashboard.html", context)
 
 
-def _oversight_context(*, user, items, today, overdue: int, base: dict) -> dict:
+def _figures(*, user, items, today) -> dict:
+    """Everything on the dashboard that counts items: plain values, so that they can be cached."""
+    numbers = dashboard_headlines(items=items, today=today)
+    return {
+        "numbers": numbers,
+        "by_force": dashboard_by_force(items=items, today=today),
+        "by_programme": list(dashboard_by_programme(items=items, today=today)),
+        "trend": dashboard_trend(items=items, today=today),
+        "awaiting_review": None
+        if user.is_liaison
+        else awaiting_review_count(items=items, today=today, overdue_total=numbers.counts["overdue"]),
+    }
+
+
+def _oversight_context(*, user, items, awaiting_review: int, base: dict) -> dict:
     """Managers' overdue review: how many overdue items await a review, and recent escalations."""
     escalations = escalations_recent(user=user).filter(item__in=items)[:10]
     return {
-        "awaiting_review": awaiting_review_count(items=items, today=today, overdue_total=overdue),
+        "awaiting_review": awaiting_review,
         "review_queue_url": f"{reverse('oversight:queue')}{'?' + urlencode(base) if base else ''}",
         "escalations": EscalationTable(list(escalations), orderable=False),
     }

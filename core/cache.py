@@ -1,0 +1,66 @@
+"""Cached read models: numbers that cost a scan of every tracked item (the dashboard's counts),
+kept for at most CACHE_SECONDS and dropped by any write that changes them.
+
+A write never deletes keys one by one: it changes the data "generation" (a random token kept in
+the shared cache), and every cached figure's key includes the generation, so after a write every
+key is new and the next page computes afresh. Call `data_changed()` from every service that
+changes what the dashboard counts (item transitions, judgements, imports, overdue reviews, demo
+and benchmark loaders). It changes the generation at once and again when the transaction commits:
+a page computed between the two (from the data before the commit) is cached under the
+intermediate generation, which the commit leaves behind.
+
+The cache must be shared by every web process and the worker (CACHES["default"]: a file-based
+cache under var/cache by default, CACHE_URL=redis://... in production): with a per-process cache
+a write in one process would leave the others' figures stale for up to CACHE_SECONDS."""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+CACHE_SECONDS = 60
+T = TypeVar("T")
+
+
+def _prefix() -> str:
+    # Two databases (two deployments, or parallel test workers) may share one cache server.
+    return f"tracker:{connection.settings_dict.get('NAME')}"
+
+
+def _generation_key() -> str:
+    return f"{_prefix()}:generation"
+
+
+def data_generation() -> str:
+    """The current data generation (created on first use)."""
+    key = _generation_key()
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key) or "0"
+    return value
+
+
+def _bump() -> None:
+    cache.set(_generation_key(), uuid.uuid4().hex, timeout=None)
+
+
+def data_changed() -> None:
+    """Every cached figure is out of date: now, and again when the current transaction commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached(name: str, parts: dict, compute: Callable[[], T], *, seconds: int = CACHE_SECONDS) -> T:
+    """compute() once per CACHE_SECONDS for these parts (scope, filters, day) and this generation."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    key = f"{_prefix()}:{name}:{data_generation()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value

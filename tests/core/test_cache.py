@@ -1,0 +1,79 @@
+"""The dashboard's figures are cached for at most 60 seconds and dropped by any write that changes
+them (core/cache.py)."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from core.cache import CACHE_SECONDS, cached, data_changed, data_generation
+from inspections import services
+from inspections.models import TrackedItem
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
+
+
+def _headline(client, name: str) -> int:
+    html = client.get(reverse("dashboard")).content.decode()
+    match = re.search(rf'id="headline-{name}">\s*<span class="app-headline__number">([\d,]+)<', html)
+    return int(match.group(1).replace(",", ""))
+
+
+def _open_item(force) -> TrackedItem:
+    finding = factories.FindingFactory(target_date=dt.date(2027, 3, 31))
+    return factories.TrackedItemFactory(finding=finding, force=force)
+
+
+def test_a_write_through_the_services_changes_the_dashboard_at_once(client, staff_user, force):
+    with time_machine.travel(START, tick=False):
+        items = [_open_item(force) for _ in range(3)]
+        client.force_login(staff_user)
+        assert _headline(client, "open") == 3
+        item = items[0]
+        services.item_close(
+            item=item, user=staff_user, version=item.version, status="withdrawn", note="Replaced by a new plan."
+        )
+        # The same second: the cached figures are not shown again.
+        assert _headline(client, "open") == 2
+
+
+def test_an_unchanged_dashboard_is_served_from_the_cache_for_59_seconds_then_recomputed(client, staff_user, force):
+    with time_machine.travel(START, tick=False) as clock:
+        _open_item(force)
+        client.force_login(staff_user)
+        assert _headline(client, "open") == 1
+        # Written behind the services' back (no data_changed): only the cache's age can reveal it.
+        _open_item(force)
+        clock.shift(CACHE_SECONDS - 1)
+        assert _headline(client, "open") == 1
+        clock.shift(1)
+        assert _headline(client, "open") == 2
+
+
+def test_cached_figures_are_per_scope_and_filter(client, staff_user, liaison_user, force, other_force):
+    with time_machine.travel(START, tick=False):
+        _open_item(force)
+        _open_item(other_force)
+        client.force_login(staff_user)
+        assert _headline(client, "open") == 2
+        client.force_login(liaison_user)
+        assert _headline(client, "open") == 1
+
+
+def test_data_changed_gives_a_new_generation_now_and_at_commit(django_capture_on_commit_callbacks):
+    before = data_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        data_changed()
+        during = data_generation()
+    assert before != during != data_generation()
+    assert len(callbacks) == 1
+    calls = []
+    assert cached("x", {"a": 1}, lambda: calls.append(1) or 5) == 5
+    assert cached("x", {"a": 1}, lambda: calls.append(1) or 6) == 5
+    assert cached("x", {"a": 2}, lambda: calls.append(1) or 7) == 7
+    assert len(calls) == 2
