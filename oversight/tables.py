@@ -21,7 +21,7 @@ class QueueTable(GovukTable):
     category = tables.Column(accessor="finding__category", verbose_name="Kind", orderable=False)
     days_overdue = tables.Column(empty_values=(), verbose_name="Days overdue", orderable=False)
     current_target_date = tables.Column(verbose_name="Current target", orderable=False)
-    last_reviewed_at = tables.Column(verbose_name="Last review", orderable=False)
+    last_reviewed_at = tables.Column(verbose_name="Last review", orderable=False, empty_values=())
     stale = tables.Column(empty_values=(), verbose_name="Progress", orderable=False)
 
     class Meta(GovukTable.Meta):

@@ -51,7 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Review recorded for {count} item{'s' if count != 1 else ''}")
                 return redirect(request.get_full_path())
     table = QueueTable(filters.qs, today=today)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,
         "oversight/queue.html",
