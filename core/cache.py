@@ -49,10 +49,12 @@ def _bump() -> None:
     cache.set(_generation_key(), uuid.uuid4().hex, timeout=None)
 
 
-def data_changed() -> None:
-    """Every cached figure is out of date: now, and again when the current transaction commits."""
+def data_changed(*, committed: bool = False) -> None:
+    """Every cached figure is out of date: now, and again when the current transaction commits
+    (`committed=True` after a transaction that has committed already: now only)."""
     _bump()
-    transaction.on_commit(_bump)
+    if not committed:
+        transaction.on_commit(_bump)
 
 
 def cached(name: str, parts: dict, compute: Callable[[], T], *, seconds: int = CACHE_SECONDS) -> T:

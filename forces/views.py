@@ -20,6 +20,7 @@ from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 
 PER_PAGE = 25
+INSPECTIONS_SHOWN = 50
 
 
 @require_safe
@@ -64,11 +65,17 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     inspections = (
         selectors.inspections_visible_to(user=request.user)
-        .filter(Q(forces=force) | Q(findings__items__force=force))
+        # The inspections naming the force, and those with an item for it: the items are looked
+        # up by force (item_force_status_idx), not joined to every inspection's findings.
+        .filter(Q(forces=force) | Q(pk__in=items.values("finding__inspection_id")))
         .select_related("programme")
         .distinct()
         .order_by("-published_on", "title")
     )
+    # At national scale a police force has been inspected thousands of times: the latest are shown.
+    inspections = list(inspections[: INSPECTIONS_SHOWN + 1])
+    more_inspections = len(inspections) > INSPECTIONS_SHOWN
+    inspections = inspections[:INSPECTIONS_SHOWN]
     liaison_officers = force.liaison_memberships.select_related("user").order_by("user__last_name", "user__first_name")
     escalations = (
         None
@@ -83,6 +90,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "counts": counts,
             "table": table,
             "inspections": inspections,
+            "more_inspections": more_inspections,
             "liaison_officers": liaison_officers,
             "escalations": escalations,
             "today": today,

@@ -305,7 +305,6 @@ def _save_chunk(*, rows: list[dict], inspection: Inspection, concern_ids: dict[s
         for force_id in row["force_ids"]
     ]
     TrackedItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
-    data_changed()
     ItemEvent.objects.bulk_create(
         [
             ItemEvent(
@@ -372,6 +371,7 @@ def import_batch_run(*, batch_id: object) -> ImportBatch:
         raise ImportRunError(str(error)) from error
     finally:
         progress.delete(key)
+    data_changed(committed=True)  # the dashboard counts the new items
     logger.info(
         "import %s saved %d rows and %d items in %.1f s",
         batch.pk,

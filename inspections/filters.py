@@ -1,8 +1,12 @@
 """Filters for the lists and the dashboard (django-filter). They run over querysets already scoped
 to the user by `selectors`, and keep every value in the URL so that a filtered list can be shared."""
 
+import re
+
 import django_filters
 from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.datastructures import MultiValueDict
 
@@ -17,6 +21,29 @@ from inspections.selectors_dashboard import HEADLINES, headline_q, no_recent_pro
 def region_choices() -> list[tuple[str, str]]:
     regions = Force.objects.order_by("region").values_list("region", flat=True).distinct()
     return [(region, region) for region in regions]
+
+
+def finding_search_vector() -> SearchVector:
+    """The findings' full-text vector: the expression of the index finding_search_idx (migration
+    0006). The "simple" configuration keeps every word as written, so "the" and "vet" still match,
+    as a prefix, like the substring search on SQLite."""
+    return SearchVector("text", "reference", config="simple")
+
+
+def findings_matching(word: str) -> QuerySet:
+    """The ids of the findings one search word matches (PostgreSQL): in the text or reference (as a
+    word prefix), the reference exactly, or the inspection's reference or title."""
+    terms = re.findall(r"\w+", word)
+    text = Q(pk__in=[])
+    if terms:
+        query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
+        text = Q(pk__in=Finding.objects.annotate(document=finding_search_vector()).filter(document=query).values("pk"))
+    inspections = Inspection.objects.filter(Q(reference__icontains=word) | Q(title__icontains=word)).values("pk")
+    return Finding.objects.filter(text | Q(reference__iexact=word) | Q(inspection_id__in=inspections)).values("pk")
+
+
+def forces_matching(word: str) -> QuerySet:
+    return Force.objects.filter(name__icontains=word).values("pk")
 
 
 class GovukDateFilter(django_filters.Filter):
@@ -71,11 +98,15 @@ class ItemFilter(DashboardFilter):
     force = django_filters.ModelChoiceFilter(
         field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
     )
+    # Typed, not chosen from a list: at national scale a list of every inspection is thousands of
+    # options (most of the page's weight and time).
     inspection = django_filters.ModelChoiceFilter(
         field_name="finding__inspection",
-        label="Inspection",
+        label="Inspection reference",
+        help_text="For example, PEEL-2025-CLE",
         queryset=Inspection.objects.none(),
         to_field_name="reference",
+        widget=forms.TextInput,
     )
     category = django_filters.ChoiceFilter(
         field_name="finding__category", label="Category", choices=Finding.Category.choices
@@ -108,7 +139,19 @@ class ItemFilter(DashboardFilter):
         return selectors.london_today()
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word must match the finding's text or reference, the force's name, or the
+        inspection's reference or title. On PostgreSQL the words are looked up in the findings (tens
+        of thousands, full-text through finding_search_idx), the forces and the inspections first,
+        and the items are then chosen by finding and force: no join of a million items to the text."""
+        postgres = connection.vendor == "postgresql"
         for word in value.split()[:8]:
+            if postgres:
+                # The forces are a hundred rows: asked first, so that a word naming none leaves a
+                # plain semi-join on finding_id (an OR of two subqueries would scan every item).
+                matched = Q(finding_id__in=findings_matching(word))
+                force_ids = list(forces_matching(word).values_list("pk", flat=True))
+                queryset = queryset.filter(matched | Q(force_id__in=force_ids) if force_ids else matched)
+                continue
             queryset = queryset.filter(
                 Q(finding__text__icontains=word)
                 | Q(finding__reference__iexact=word)

@@ -281,6 +281,8 @@ class TrackedItem(TimeStampedModel):
             ),
             models.Index(fields=["force", "status"], name="item_force_status_idx"),
             models.Index(fields=["status", "closed_on"], name="item_status_closed_idx"),
+            # The recommendations list's default sort: its first page is the index's first entries.
+            models.Index(fields=["current_target_date", "id"], name="item_target_id_idx"),
         ]
 
     def __str__(self) -> str:
