@@ -129,7 +129,7 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         formset = forms.JudgementFormSet(initial=initial)
     # Rows follow the posted order; a tampered item id shows no row rather than someone else's.
-    rows = [(by_id.get(form["item_id"].value() and int(form["item_id"].value())), form) for form in formset.forms]
+    rows = [(by_id.get(_posted_id(form["item_id"].value())), form) for form in formset.forms]
     title = _review_title(review)
     return render(
         request,
@@ -148,3 +148,11 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _posted_id(value: object) -> int | None:
+    """A row's posted item id as a number, or None for anything else (a tampered form)."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
