@@ -1,12 +1,13 @@
 """CSV and Excel downloads of exactly the filtered recommendations list.
 
-Both stream: rows come from `values_list(...).iterator(chunk_size=2000)`, so 100,000 rows cost
-the same memory as 2,000. CSV is written row by row into a StreamingHttpResponse; Excel uses
+Both stream: rows come from `values_list(...).iterator(chunk_size=5000)`, so 100,000 rows cost
+the same memory as 5,000. CSV is written 1,000 rows at a time into a StreamingHttpResponse; Excel uses
 openpyxl's write-only workbook, which keeps rows on disk (a temporary file), never in memory.
 Every cell passes through `neutralise`, so a text that starts with "=" cannot run as a formula."""
 
 import csv
 import datetime as dt
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -14,7 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
-from core.spreadsheets import neutralise
+from core.spreadsheets import FORMULA_PREFIXES, neutralise
 from forces.models import Force
 from inspections import selectors
 from inspections.models import Finding, TrackedItem
@@ -50,38 +51,62 @@ LABELS = {
     "response": dict(TrackedItem.Response.choices),
     "status": dict(TrackedItem.Status.choices),
 }
-CHUNK = 2000
+CHUNK = 5000
+# Dates and numbers: never a formula, written as they are.
+PLAIN = {
+    "finding__inspection__published_on",
+    "original_target_date",
+    "current_target_date",
+    "extension_count",
+    "closed_on",
+    "id",
+}
+ROWS_PER_WRITE = 1000
 
 
 def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
-    """Rows in words, neutralised, with the days overdue on the day of the download."""
+    """Rows in words, neutralised, with the days overdue on the day of the download.
+
+    The export's inner loop (100,000 rows and more): each column's treatment is decided once, and
+    a text cell is neutralised inline (core.spreadsheets.neutralise, without a call per cell)."""
     fields = [field for _, field in COLUMNS]
     status_at = fields.index("status")
     target_at = fields.index("current_target_date")
+    open_statuses = frozenset(TrackedItem.OPEN_STATUSES)
+    labelled = [(i, LABELS[field]) for i, field in enumerate(fields) if field in LABELS]
+    texts = [i for i, field in enumerate(fields) if field not in PLAIN]
+    prefixes = "".join(FORMULA_PREFIXES)
     for row in rows:
+        cells = list(row)
+        for i, names in labelled:
+            cells[i] = names.get(cells[i], cells[i])
+        for i in texts:
+            value = cells[i]
+            if value and value[0] in prefixes:
+                cells[i] = neutralise(value)
         target = row[target_at]
-        is_open = row[status_at] in TrackedItem.OPEN_STATUSES
-        overdue = (today - target).days if is_open and target is not None and target < today else 0
-        cells = [
-            LABELS[field].get(value, value) if field in LABELS else value
-            for field, value in zip(fields, row, strict=True)
-        ]
-        yield [neutralise(cell) for cell in [*cells, overdue]]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
+        cells.append(
+            (today - target).days if target is not None and target < today and row[status_at] in open_statuses else 0
+        )
+        yield cells
 
 
 def _csv_stream(rows: Iterator[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so that Excel reads the file as UTF-8
-    yield writer.writerow(HEADINGS)
+    """CSV text in pieces of ROWS_PER_WRITE rows (csv.writer writes None as an empty cell)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a byte-order mark, so that Excel reads the file as UTF-8
+    writer.writerow(HEADINGS)
+    pending = 0
     for row in rows:
-        yield writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(row)
+        pending += 1
+        if pending == ROWS_PER_WRITE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
 
 
 def write_xlsx(rows: Iterator[list], file) -> None:
