@@ -359,7 +359,12 @@ def import_batch_run(*, batch_id: object) -> ImportBatch:
                 state=ImportBatch.State.DONE, rows_done=done, finished_at=timezone.now()
             )
     except IntegrityError as error:
-        logger.warning("import %s rolled back: %s", batch.pk, error)
+        logger.warning(
+            "import %s rolled back: %s",
+            batch.pk,
+            error,
+            extra={"event": "import_rolled_back", "batch": str(batch.pk), "error": str(error)},
+        )
         message = (
             "Nothing was saved: a finding with one of these references was added to the inspection "
             "while you were checking the file. Upload the file again to see which."
@@ -372,12 +377,20 @@ def import_batch_run(*, batch_id: object) -> ImportBatch:
     finally:
         progress.delete(key)
     data_changed(committed=True)  # the dashboard counts the new items
+    seconds = round(time.monotonic() - started, 3)
     logger.info(
         "import %s saved %d rows and %d items in %.1f s",
         batch.pk,
         len(rows),
         batch.item_count,
-        time.monotonic() - started,
+        seconds,
+        extra={
+            "event": "import_saved",
+            "batch": str(batch.pk),
+            "rows": len(rows),
+            "items": batch.item_count,
+            "seconds": seconds,
+        },
     )
     batch.refresh_from_db()
     return batch

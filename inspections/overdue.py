@@ -201,7 +201,12 @@ def clocks_sweep(*, today: dt.date | None = None) -> dict[str, int]:
         # sweep holds its row locks no longer than one statement.
         counts[f"{clock.name}_flagged"] = transition(clock, flag=True, params=params)
         counts[f"{clock.name}_cleared"] = transition(clock, flag=False, params=params)
-    logger.info("overdue sweep for %s: %s", today.isoformat(), " ".join(f"{k}={v}" for k, v in counts.items()))
+    logger.info(
+        "overdue sweep for %s: %s",
+        today.isoformat(),
+        " ".join(f"{k}={v}" for k, v in counts.items()),
+        extra={"event": "clocks_swept", "day": today.isoformat(), **counts},
+    )
     return counts
 
 
@@ -303,7 +308,9 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
             enqueued += messages_enqueue_many(drafts=drafts)
             ItemEvent.objects.filter(id__in=[e.id for e in events]).update(notified_at=timezone.now())
     if enqueued:
-        logger.info("clock alerts: %s messages enqueued", enqueued)
+        logger.info(
+            "clock alerts: %s messages enqueued", enqueued, extra={"event": "alerts_enqueued", "enqueued": enqueued}
+        )
     return enqueued
 
 
@@ -347,7 +354,9 @@ def reminders_enqueue(*, today: dt.date | None = None) -> int:
             )
     enqueued = messages_enqueue_many(drafts=drafts)
     if enqueued:
-        logger.info("reminders: %s messages enqueued", enqueued)
+        logger.info(
+            "reminders: %s messages enqueued", enqueued, extra={"event": "reminders_enqueued", "enqueued": enqueued}
+        )
     return enqueued
 
 
@@ -480,6 +489,12 @@ def sweep_run(*, today: dt.date | None = None) -> dict[str, int]:
     counts["alerts_enqueued"] = clock_events_notify(today=today)
     counts["reminders_enqueued"] = reminders_enqueue(today=today)
     _record_run(started_at=started_at, counts=counts)
+    seconds = round((timezone.now() - started_at).total_seconds(), 3)
+    logger.info(
+        "sweep done in %.1f s",
+        seconds,
+        extra={"event": "sweep_done", "day": today.isoformat(), "seconds": seconds, **counts},
+    )
     return counts
 
 

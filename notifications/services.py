@@ -131,7 +131,17 @@ def messages_deliver(*, limit: int = 200) -> dict[str, int]:
         Message.objects.filter(id=message_id).update(state=Message.State.SENT, sent_at=timezone.now(), last_error="")
         sent += 1
     if sent or failed:
-        logger.info("outbox delivery: %s sent, %s failed", sent, failed)
+        logger.info(
+            "outbox delivery: %s sent, %s failed",
+            sent,
+            failed,
+            extra={
+                "event": "outbox_delivered",
+                "sent": sent,
+                "failed": failed,
+                "claimed_elsewhere": len(candidates) - sent - failed,
+            },
+        )
     return {"sent": sent, "failed": failed}
 
 
