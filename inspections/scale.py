@@ -89,6 +89,11 @@ def scale_seed(
             _insert_items(batch_findings, today=today)
             batch_findings = []
             progress(_bar(min(created, items), items))
+    # Fresh statistics for the planner, and (outside a transaction) the visibility map that lets
+    # counts read only the indexes.
+    with connection.cursor() as cursor:
+        for table in ("inspections_trackeditem", "inspections_finding", "inspections_inspection"):
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
     return TrackedItem.objects.filter(finding__inspection__reference__startswith=SCALE_PREFIX).count()
 
 

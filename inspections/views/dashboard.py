@@ -115,7 +115,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.is_liaison:
         context |= _liaison_context(items=scoped, today=today)
     else:
-        context |= _oversight_context(user=user, items=items, awaiting_review=figures["awaiting_review"], base=base)
+        context |= _oversight_context(
+            awaiting_review=figures["awaiting_review"], escalations=figures["escalations"], base=base
+        )
     return render(request, "inspections/dashboard.html", context)
 
 
@@ -130,16 +132,16 @@ def _figures(*, user, items, today) -> dict:
         "awaiting_review": None
         if user.is_liaison
         else awaiting_review_count(items=items, today=today, overdue_total=numbers.counts["overdue"]),
+        "escalations": None if user.is_liaison else list(escalations_recent(user=user).filter(item__in=items)[:10]),
     }
 
 
-def _oversight_context(*, user, items, awaiting_review: int, base: dict) -> dict:
+def _oversight_context(*, awaiting_review: int, escalations: list, base: dict) -> dict:
     """Managers' overdue review: how many overdue items await a review, and recent escalations."""
-    escalations = escalations_recent(user=user).filter(item__in=items)[:10]
     return {
         "awaiting_review": awaiting_review,
         "review_queue_url": f"{reverse('oversight:queue')}{'?' + urlencode(base) if base else ''}",
-        "escalations": EscalationTable(list(escalations), orderable=False),
+        "escalations": EscalationTable(escalations, orderable=False),
     }
 
 

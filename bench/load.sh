@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The dashboard under load (issue 7): 16 concurrent clients for 20 s against gunicorn configured as
+# in production (gunicorn.conf.py, DEBUG off), on loopback only, signed in as a manager.
+#
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_scale bench/load.sh [seconds] [clients]
+#
+# Target: at least 50 requests a second and no errors (non-2xx or socket errors). Needs wrk
+# (Debian: apt-get install -y wrk). Exits 1 when the target is missed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-20}"
+CLIENTS="${2:-16}"
+PORT="${LOAD_PORT:-8765}"
+: "${DATABASE_URL:?set DATABASE_URL=postgres://.../tracker_scale (the national-scale data)}"
+command -v wrk >/dev/null || { echo "bench/load.sh needs wrk: apt-get install -y wrk" >&2; exit 2; }
+
+export DEBUG=0 SECRET_KEY="${SECRET_KEY:-load-test-only-secret}" SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
+  CSRF_COOKIE_SECURE=0 ALLOWED_HOSTS=127.0.0.1 STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
+  BIND="127.0.0.1:${PORT}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
+
+# A signed-in session for a manager (sees everything), made directly in the session store.
+COOKIE=$(.venv/bin/python - <<'PY'
+import os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+user, _ = User.objects.get_or_create(username="load.manager")
+user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.MANAGER]))
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+PY
+)
+
+.venv/bin/gunicorn -c gunicorn.conf.py config.wsgi --access-logfile /dev/null >var/load-gunicorn.log 2>&1 &
+GUNICORN=$!
+trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fsS -o /dev/null -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/" && break
+  sleep 0.2
+done
+# Warm every worker (and the shared cache) before measuring.
+for _ in $(seq 1 10); do curl -fsS -o /dev/null -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/"; done
+
+OUT=$(wrk -t 2 -c "$CLIENTS" -d "${DURATION}s" --latency -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/")
+echo "$OUT"
+RPS=$(echo "$OUT" | awk '/Requests\/sec/ {print $2}')
+ERRORS=$(echo "$OUT" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",", ""); n+=$4+$6+$8+$10} END {print n+0}')
+echo "dashboard under load: ${CLIENTS} clients, ${DURATION} s: ${RPS} requests/s, ${ERRORS} errors (target >= 50/s, 0 errors)"
+awk -v r="$RPS" -v e="$ERRORS" 'BEGIN {exit !(r >= 50 && e == 0)}'
