@@ -57,10 +57,16 @@ def data_changed(*, committed: bool = False) -> None:
         transaction.on_commit(_bump)
 
 
+def cache_key(name: str, parts: dict) -> str:
+    """The key of `name` for these parts (scope, filters, day) in the current generation; also the
+    key of a template fragment that shows it ({% cache 60 name key %})."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"{_prefix()}:{name}:{data_generation()}:{digest}"
+
+
 def cached(name: str, parts: dict, compute: Callable[[], T], *, seconds: int = CACHE_SECONDS) -> T:
     """compute() once per CACHE_SECONDS for these parts (scope, filters, day) and this generation."""
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    key = f"{_prefix()}:{name}:{data_generation()}:{digest}"
+    key = cache_key(name, parts)
     value = cache.get(key)
     if value is None:
         value = compute()

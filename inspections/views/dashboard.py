@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from core.cache import cached
+from core.cache import CACHE_SECONDS, cache_key, cached
 from inspections import selectors
 from inspections.chart import trend_svg
 from inspections.filters import DashboardFilter, selected_filters
@@ -55,6 +55,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     national = selectors.force_ids_for(user=user) is None if not user.is_liaison else False
     parts = {"scope": "all" if national else f"user:{user.pk}", "filters": base, "today": today}
     figures = cached("dashboard", parts, lambda: _figures(user=user, items=items, today=today))
+    # The HTML that shows them (tables sorted and paged by the query string) is cached as well.
+    fragment_key = cache_key("dashboard-html", {**parts, "query": request.GET.urlencode()})
     numbers = figures["numbers"]
     headlines = [
         {
@@ -111,6 +113,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "quarter_start": quarter_start(today),
         "is_liaison": user.is_liaison,
+        "fragment_key": fragment_key,
+        "fragment_seconds": CACHE_SECONDS,
     }
     if user.is_liaison:
         context |= _liaison_context(items=scoped, today=today)
