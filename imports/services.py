@@ -253,8 +253,6 @@ def import_batch_create(*, user: User, inspection: Inspection, data: bytes, name
 def import_batch_confirm(*, batch: ImportBatch, user: User) -> ImportBatch:
     """Claim a checked batch for saving, once (a second click finds it claimed already). Small
     batches are saved now; large ones by the Celery worker, while a progress page refreshes."""
-    from imports.tasks import run_import
-
     claimed = ImportBatch.objects.filter(
         pk=batch.pk, state=ImportBatch.State.PREVIEW, problem_count=0, row_count__gt=0
     ).update(state=ImportBatch.State.QUEUED, updated_at=timezone.now())
@@ -265,8 +263,27 @@ def import_batch_confirm(*, batch: ImportBatch, user: User) -> ImportBatch:
         import_batch_run(batch_id=batch.pk)
         batch.refresh_from_db()
     else:
-        transaction.on_commit(lambda: run_import.delay(str(batch.pk)))
+        transaction.on_commit(lambda: _schedule_run(batch_id=batch.pk))
     return batch
+
+
+def _schedule_run(*, batch_id: object) -> None:
+    """Hand a claimed batch to the worker; with the broker down, save it here instead (one
+    connection attempt, no retries: the request does not wait on a dead broker)."""
+    from imports.tasks import run_import
+
+    try:
+        run_import.apply_async(args=[str(batch_id)], retry=True, retry_policy={"max_retries": 0})
+    except Exception as error:  # noqa: BLE001 - any broker error
+        logger.warning(
+            "broker unreachable; import %s saved in the request",
+            batch_id,
+            extra={"event": "import_inline_fallback", "batch": str(batch_id), "error": str(error)},
+        )
+        try:
+            import_batch_run(batch_id=batch_id)
+        except ImportRunError:
+            pass  # recorded on the batch (state failed, with its message) for the progress page
 
 
 def _concern_ids(inspection: Inspection) -> dict[str, int]:

@@ -186,21 +186,35 @@ def sent_emails(mail_dir: Path) -> list:
 def broker(url: str, settings, monkeypatch) -> Iterator[None]:
     """Point this process's Celery app (and the health check) at `url`."""
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its settings
-    saved = app.conf.broker_url
-    settings.CELERY_BROKER_URL = url
-    app.conf.broker_url = url
-    _forget_connections()
+    settings.CELERY_BROKER_URL = url  # and reads Django's settings live (the fixture restores them)
+    forget_connections()
     try:
         yield
     finally:
-        app.conf.broker_url = saved
-        _forget_connections()
+        forget_connections()
 
 
-def _forget_connections() -> None:
+def forget_connections() -> None:
     # Celery keeps its connection and producer pools (in kombu's global registry) by URL.
     from kombu import pools
 
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def committed(request) -> None:
+    """Committed data the workers can see (tests/inspections/committed.py), with the rows the data
+    migrations make (roles, programmes) put back first: a transactional test that ran before
+    (pytest-django runs them ahead of these) may have flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("committed_db")
+    for module, function in (
+        ("accounts.migrations.0002_roles", "add_roles"),
+        ("inspections.migrations.0002_programmes", "add_programmes"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

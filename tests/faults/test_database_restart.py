@@ -68,7 +68,7 @@ def _cut(side, *, keep: tuple[int, ...] = ()) -> int:
 @pytest.mark.postgres
 @postgres_only
 def test_the_worker_survives_its_database_connections_being_cut(request, fault_redis, settings, tmp_path, monkeypatch):
-    request.getfixturevalue("committed_db")
+    request.getfixturevalue("committed")
     user = factories.UserFactory(username="someone")
     today = london_today()
     held = factories.TrackedItemFactory(finding__target_date=today + dt.timedelta(days=365), response="accepted")
@@ -148,7 +148,7 @@ def _serve(path: str) -> int:
 def test_a_web_process_survives_its_persistent_connection_being_cut(request, health_checks):
     """With health checks the first request after the cut reconnects (200); without them it fails
     on the dead connection (a server error): the reason for CONN_HEALTH_CHECKS=True."""
-    request.getfixturevalue("committed_db")
+    request.getfixturevalue("committed")
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True  # the default
     saved = dict(connection.settings_dict)
     connection.settings_dict.update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=health_checks)

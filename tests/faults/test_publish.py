@@ -9,6 +9,7 @@ from config.celery import app
 from notifications.models import Message
 from notifications.services import message_enqueue
 from tests import factories
+from tests.faults.support import forget_connections
 
 
 def _dead_broker_url() -> str:
@@ -19,12 +20,14 @@ def _dead_broker_url() -> str:
 
 
 def test_enqueue_with_the_broker_down_keeps_the_message_and_returns_at_once(
-    db, django_capture_on_commit_callbacks, caplog, monkeypatch
+    db, django_capture_on_commit_callbacks, caplog, monkeypatch, settings, request
 ):
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its settings
-    monkeypatch.setattr(app.conf, "broker_url", _dead_broker_url())
-    monkeypatch.setattr(app, "_pool", None)
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    settings.CELERY_BROKER_URL = _dead_broker_url()  # and reads Django's settings live
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_connections()
+    request.addfinalizer(forget_connections)
+    assert app.connection_for_write().port == int(settings.CELERY_BROKER_URL.rsplit(":", 1)[1].split("/")[0])
     user = factories.UserFactory()
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, "notifications.services"):
@@ -37,3 +40,32 @@ def test_enqueue_with_the_broker_down_keeps_the_message_and_returns_at_once(
     [record] = [r for r in caplog.records if r.name == "notifications.services"]
     assert record.event == "outbox_schedule_failed"
     assert "Connection refused" in record.error or "111" in record.error
+
+
+def test_a_large_import_confirmed_with_the_broker_down_is_saved_in_the_request(
+    db, django_capture_on_commit_callbacks, caplog, monkeypatch, settings, staff_user, request
+):
+    from imports.models import ImportBatch
+    from imports.services import import_batch_confirm, import_batch_create
+    from inspections.models import Finding
+    from tests.imports.test_services import csv_bytes
+
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    settings.CELERY_BROKER_URL = _dead_broker_url()  # Celery reads Django's settings live
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_connections()
+    request.addfinalizer(forget_connections)
+    settings.IMPORT_INLINE_MAX_ROWS = 2  # so this batch is one for the worker
+    factories.ForceFactory(name="Cleveland Police")
+    inspection = factories.InspectionFactory(reference="NCPI-1")
+    rows = [[f"R{n}", "recommendation", "Text", "Cleveland Police", "", ""] for n in range(5)]
+    batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="f.csv")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, "imports.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            import_batch_confirm(batch=batch, user=staff_user)
+    assert time.monotonic() - started < 1.5
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.DONE
+    assert Finding.objects.filter(inspection=inspection).count() == 5
+    assert any(getattr(r, "event", None) == "import_inline_fallback" for r in caplog.records)

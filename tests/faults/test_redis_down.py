@@ -39,7 +39,7 @@ def _timed(call):
 def test_with_redis_down_pages_and_forms_work_and_the_outbox_waits_until_it_is_back(
     request, fault_redis, settings, tmp_path, monkeypatch
 ):
-    request.getfixturevalue("committed_db")  # committed, so the worker sees it
+    request.getfixturevalue("committed")  # committed, so the worker sees it
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     force = factories.ForceFactory(name="Cleveland Police")
     liaison = _user(Role.LIAISON, "liaison.user")

@@ -26,7 +26,7 @@ SWEEPS = 6
 @pytest.mark.postgres
 @postgres_only
 def test_two_workers_send_every_message_exactly_once(request, fault_redis, settings, tmp_path, monkeypatch):
-    request.getfixturevalue("committed_db")
+    request.getfixturevalue("committed")
     force = factories.ForceFactory(name="Cleveland Police")
     liaison = factories.UserFactory(username="liaison.user")
     liaison.groups.add(Group.objects.get(name=GROUP_NAMES[Role.LIAISON]))

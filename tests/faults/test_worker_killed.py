@@ -45,7 +45,7 @@ def _waiting_on_lock() -> list[int]:
 def test_a_worker_killed_mid_sweep_leaves_whole_transitions_and_the_redelivered_task_finishes(
     request, fault_redis, settings, tmp_path, monkeypatch
 ):
-    request.getfixturevalue("committed_db")
+    request.getfixturevalue("committed")
     force = factories.ForceFactory(name="Cleveland Police")
     liaison = factories.UserFactory(username="liaison.user")
     liaison.groups.add(Group.objects.get(name=GROUP_NAMES[Role.LIAISON]))
