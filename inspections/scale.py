@@ -20,6 +20,7 @@ from inspections.models import Finding, Inspection, Programme, TrackedItem
 
 SCALE_PREFIX = "SCALE-"
 SCOPES = ("police", "fire", "single")
+BATCH_ITEMS = 100_000  # items per INSERT ... SELECT
 
 
 class ScaleError(RuntimeError):
@@ -51,43 +52,50 @@ def scale_seed(
     start_serial = Inspection.objects.filter(reference__startswith=SCALE_PREFIX).count()
 
     created = 0
-    batch_findings: list[tuple[Finding, str]] = []
     n_inspection = start_serial
-    while created < items:
-        n_inspection += 1
-        published = today - dt.timedelta(days=rng.randint(0, 365 * 9))
-        inspection = Inspection.objects.create(
-            programme=rng.choice(programmes),
-            title=f"Scale inspection {n_inspection}",
-            reference=f"{SCALE_PREFIX}{n_inspection:07d}",
-            published_on=published,
-            fieldwork_start=published - dt.timedelta(days=120),
-            fieldwork_end=published - dt.timedelta(days=100),
-            lead_inspector="Scale Inspector",
-            summary="Generated for benchmarks.",
-        )
-        scope = rng.choices(SCOPES, weights=(45, 10, 45))[0]
-        force_ids = police if scope == "police" else fire if scope == "fire" else [rng.choice(every)]
-        findings = []
-        for n in range(rng.randint(3, 9)):
-            category = rng.choices([c for c, _ in Finding.Category.choices], weights=(10, 55, 35))[0]
-            findings.append(
-                Finding(
-                    inspection=inspection,
-                    category=category,
-                    reference=f"{'CoC' if category == 'cause_of_concern' else 'R' if category == 'recommendation' else 'AFI'}{n + 1}",
-                    text=rng.choice(TEXTS),
-                    target_date=published + dt.timedelta(days=rng.choice((90, 180, 365, 540))),
-                    position=n,
+    # One transaction: the WAL is flushed once, at the end (synchronous_commit off in _insert_items).
+    with transaction.atomic():
+        while created < items:
+            # A batch: inspections and findings by bulk_create, then ~100,000 items in one statement.
+            batch: list[tuple[Inspection, str, list[Finding]]] = []
+            batch_items = 0
+            while created + batch_items < items and batch_items < BATCH_ITEMS:
+                n_inspection += 1
+                published = today - dt.timedelta(days=rng.randint(0, 365 * 9))
+                inspection = Inspection(
+                    programme=rng.choice(programmes),
+                    title=f"Scale inspection {n_inspection}",
+                    reference=f"{SCALE_PREFIX}{n_inspection:07d}",
+                    published_on=published,
+                    fieldwork_start=published - dt.timedelta(days=120),
+                    fieldwork_end=published - dt.timedelta(days=100),
+                    lead_inspector="Scale Inspector",
+                    summary="Generated for benchmarks.",
                 )
-            )
-        Finding.objects.bulk_create(findings)
-        for finding in findings:
-            batch_findings.append((finding, ",".join(map(str, force_ids))))
-            created += len(force_ids)
-        if len(batch_findings) >= 4000 or created >= items:
-            _insert_items(batch_findings, today=today)
-            batch_findings = []
+                scope = rng.choices(SCOPES, weights=(45, 10, 45))[0]
+                force_ids = police if scope == "police" else fire if scope == "fire" else [rng.choice(every)]
+                findings = []
+                for n in range(rng.randint(3, 9)):
+                    category = rng.choices([c for c, _ in Finding.Category.choices], weights=(10, 55, 35))[0]
+                    prefix = "CoC" if category == "cause_of_concern" else "R" if category == "recommendation" else "AFI"
+                    findings.append(
+                        Finding(
+                            category=category,
+                            reference=f"{prefix}{n + 1}",
+                            text=rng.choice(TEXTS),
+                            target_date=published + dt.timedelta(days=rng.choice((90, 180, 365, 540))),
+                            position=n,
+                        )
+                    )
+                batch.append((inspection, ",".join(map(str, force_ids)), findings))
+                batch_items += len(force_ids) * len(findings)
+            Inspection.objects.bulk_create([inspection for inspection, _, _ in batch], batch_size=2000)
+            for inspection, _, findings in batch:
+                for finding in findings:
+                    finding.inspection = inspection
+            Finding.objects.bulk_create([f for _, _, findings in batch for f in findings], batch_size=2000)
+            _insert_items([(f, forces) for _, forces, findings in batch for f in findings], today=today)
+            created += batch_items
             progress(_bar(min(created, items), items))
     # Fresh statistics for the planner, and (outside a transaction) the visibility map that lets
     # counts read only the indexes.
@@ -145,8 +153,8 @@ def _insert_items(batch: list[tuple[Finding, str]], *, today: dt.date) -> None:
     for finding, forces in batch:
         params += [finding.pk, finding.target_date, forces, finding.inspection.published_on]
     with transaction.atomic(), connection.cursor() as cursor:
-        # Generated benchmark data: losing the last batch in a crash costs nothing, so skip the
-        # wait for the WAL flush at each commit.
+        # Generated benchmark data: losing it in a crash costs nothing, so skip the wait for the
+        # WAL flush at commit.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         sql = ITEMS_SQL % values
         # psycopg2 takes one parameter style per statement: named for today, positional for rows.
