@@ -53,7 +53,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Those who see everything share one national entry; anyone else's scope (a liaison officer's
     # forces) is keyed by the user, which costs no query.
     national = selectors.force_ids_for(user=user) is None if not user.is_liaison else False
-    parts = {"scope": "all" if national else f"user:{user.pk}", "filters": base, "today": today}
+    # The filters as given (an invalid one among valid ones still narrows the items counted).
+    given = {key: request.GET.getlist(key) for key in FILTER_KEYS if key in request.GET}
+    parts = {"scope": "all" if national else f"user:{user.pk}", "filters": given, "today": today}
     figures = cached("dashboard", parts, lambda: _figures(user=user, items=items, today=today))
     # The HTML that shows them (tables sorted and paged by the query string) is cached as well.
     fragment_key = cache_key("dashboard-html", {**parts, "query": request.GET.urlencode()})

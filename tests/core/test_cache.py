@@ -77,3 +77,23 @@ def test_data_changed_gives_a_new_generation_now_and_at_commit(django_capture_on
     assert cached("x", {"a": 1}, lambda: calls.append(1) or 6) == 5
     assert cached("x", {"a": 2}, lambda: calls.append(1) or 7) == 7
     assert len(calls) == 2
+
+
+def test_a_filtered_dashboard_never_shares_the_national_figures(client, staff_user, force):
+    kent = factories.ForceFactory(name="Kent Police", region="South East")
+    with time_machine.travel(START, tick=False):
+        _open_item(force)
+        _open_item(kent)
+        _open_item(kent)
+        client.force_login(staff_user)
+        assert _headline(client, "open") == 3
+
+        def open_count(query: dict) -> int:
+            html = client.get(reverse("dashboard"), query).content.decode()
+            match = re.search(r'id="headline-open">\s*<span class="app-headline__number">([\d,]+)<', html)
+            return int(match.group(1))
+
+        assert open_count({"region": "South East"}) == 2
+        # An invalid value beside a valid one gets its own entry, never the national one's.
+        assert open_count({"region": "South East", "programme": "no-such"}) != 3
+        assert _headline(client, "open") == 3
