@@ -80,7 +80,7 @@ class RedisServer:
             self.process.kill()
             self.process.wait()
         self.process = None
-        assert not self.ping(), "Redis still answers after stopping"
+        wait_for(lambda: not self.ping(), timeout=10, what=f"port {self.port} to stop answering")
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def forget_connections() -> None:
 
 
 @pytest.fixture
-def committed(request) -> None:
+def committed(request) -> Iterator[None]:
     """Committed data the workers can see (tests/inspections/committed.py), with the rows the data
     migrations make (roles, programmes) put back first: a transactional test that ran before
     (pytest-django runs them ahead of these) may have flushed them."""
@@ -218,3 +218,11 @@ def committed(request) -> None:
         ("inspections.migrations.0002_programmes", "add_programmes"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
+    yield
+    # Whatever a killed or cut worker left connected to the test database (an orphaned backend
+    # finishing its statement) goes before the cleanup, so it cannot hold a lock against it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
