@@ -41,8 +41,21 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
     error_messages = {**SetPasswordForm.error_messages, "password_mismatch": "The two new passwords do not match"}
 
 
+class _ForceChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # A number beyond 64 bits is no force's id, and SQLite cannot take it in an IN list
+        # (OverflowError, a server error): refuse it as any other unknown choice.
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def _force_choices() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return _ForceChoiceField(
         label="Forces they act for",
         help_text="For force liaison officers only: select each force or service they report for.",
         queryset=Force.objects.filter(active_until__isnull=True).order_by("name"),

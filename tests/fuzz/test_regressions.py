@@ -22,3 +22,24 @@ def test_a_judgement_form_with_a_tampered_item_id_is_refused_not_a_server_error(
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
     assert not Judgement.objects.exists()
+
+
+def test_a_force_id_beyond_64_bits_is_refused_not_a_server_error(world, client):
+    from accounts.models import User
+
+    client.force_login(world.users["staff"])
+    user = world.users["own_liaison"]
+    before = User.objects.filter(pk=user.pk).values_list().get()
+    response = client.post(
+        reverse("accounts:user_edit", kwargs={"pk": user.pk}),
+        {
+            "first_name": "Changed",
+            "last_name": "Name",
+            "email": "changed@example.gov.uk",
+            "role": "liaison",
+            "forces": "9" * 40,
+        },
+    )
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+    assert User.objects.filter(pk=user.pk).values_list().get() == before
