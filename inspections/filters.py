@@ -107,6 +107,9 @@ class ItemFilter(DashboardFilter):
         queryset=Inspection.objects.none(),
         to_field_name="reference",
         widget=forms.TextInput,
+        error_messages={
+            "invalid_choice": "Enter the reference of an inspection you can see, for example PEEL-2025-CLE"
+        },
     )
     category = django_filters.ChoiceFilter(
         field_name="finding__category", label="Category", choices=Finding.Category.choices
