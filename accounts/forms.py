@@ -47,7 +47,7 @@ class _ForceChoiceField(forms.ModelMultipleChoiceField):
         # (OverflowError, a server error): refuse it as any other unknown choice.
         for pk in value if isinstance(value, list | tuple) else ():
             text = str(pk).strip()
-            if text.lstrip("+-").isdigit() and abs(int(text)) >= 2**63:
+            if text.lstrip("+-").isdecimal() and abs(int(text)) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )

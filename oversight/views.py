@@ -32,7 +32,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = OverdueReviewForm(request.POST or None)
     selected: set[int] = set()
     if request.method == "POST":
-        selected = {int(pk) for pk in request.POST.getlist("items") if pk.isdigit()}
+        # isdecimal, not isdigit: "¹" is a digit that int() refuses; 18 digits always fit in 64 bits.
+        selected = {int(pk) for pk in request.POST.getlist("items") if pk.isdecimal() and len(pk) <= 18}
         if form.is_valid():
             items = list(items_visible_to(user=request.user).filter(pk__in=selected))
             try:

@@ -43,3 +43,32 @@ def test_a_force_id_beyond_64_bits_is_refused_not_a_server_error(world, client):
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
     assert User.objects.filter(pk=user.pk).values_list().get() == before
+
+
+def test_queue_item_ids_that_are_not_plain_numbers_are_ignored_not_a_server_error(world, client):
+    from oversight.models import OverdueReview
+
+    client.force_login(world.users["staff"])
+    response = client.post(
+        reverse("oversight:queue"),
+        {
+            "items": ["", "¹", "9" * 40],
+            "decision": "chase",
+            "note": "Chased",
+            "next_review_on_day": "1",
+            "next_review_on_month": "1",
+            "next_review_on_year": "2099",
+        },
+    )
+    assert response.status_code == 400  # the page's answer to a refused form: no item selected
+    assert not OverdueReview.objects.exists()
+
+
+def test_a_force_id_in_superscript_digits_is_refused_not_a_server_error(world, client):
+    client.force_login(world.users["staff"])
+    response = client.post(
+        reverse("accounts:user_edit", kwargs={"pk": world.users["own_liaison"].pk}),
+        {"first_name": "A", "last_name": "B", "email": "changed@example.gov.uk", "role": "liaison", "forces": "¹"},
+    )
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content

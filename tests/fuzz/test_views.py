@@ -27,7 +27,10 @@ from hypothesis import strategies as st
 import tests.access as access_package
 from tests.access.matrix import Case, database_fingerprint
 
-FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# FUZZ_EXAMPLES=200 make test ... for a deeper run than the suite's quick one.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")), deadline=None, suppress_health_check=list(HealthCheck)
+)
 # Who acts: the first of these the matrix expects to succeed.
 ACTORS = ("staff", "own_liaison", "manager", "other_liaison", "anonymous")
 
