@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0004_trackeditem_autovacuum'),
+        ("inspections", "0004_trackeditem_autovacuum"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='itemevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Published'), ('response', 'Response recorded'), ('update', 'Progress update'), ('submitted', 'Submitted for closure'), ('returned', 'Returned to the force'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('extension_requested', 'More time asked for'), ('extension_approved', 'Extension approved'), ('extension_refused', 'Extension refused'), ('judged', 'Progress judged'), ('became_overdue', 'Became overdue'), ('no_longer_overdue', 'No longer overdue'), ('response_late', 'Response not given within 56 days'), ('response_late_ended', 'Response given late'), ('action_plan_late', 'Action plan overdue'), ('action_plan_late_ended', 'Action plan received late'), ('verification_late', 'Closure claim waiting over 30 days'), ('verification_late_ended', 'Closure claim decided'), ('manager_review', 'Overdue review')], max_length=24),
+            model_name="itemevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Published"),
+                    ("response", "Response recorded"),
+                    ("update", "Progress update"),
+                    ("submitted", "Submitted for closure"),
+                    ("returned", "Returned to the force"),
+                    ("closed", "Closed"),
+                    ("reopened", "Reopened"),
+                    ("extension_requested", "More time asked for"),
+                    ("extension_approved", "Extension approved"),
+                    ("extension_refused", "Extension refused"),
+                    ("judged", "Progress judged"),
+                    ("became_overdue", "Became overdue"),
+                    ("no_longer_overdue", "No longer overdue"),
+                    ("response_late", "Response not given within 56 days"),
+                    ("response_late_ended", "Response given late"),
+                    ("action_plan_late", "Action plan overdue"),
+                    ("action_plan_late_ended", "Action plan received late"),
+                    ("verification_late", "Closure claim waiting over 30 days"),
+                    ("verification_late_ended", "Closure claim decided"),
+                    ("manager_review", "Overdue review"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
