@@ -116,6 +116,9 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
         name = str(connection.settings_dict["NAME"])
         if not ("memory" in name or name.startswith("test_")):
             pytest.fail(f"refusing to load demo data into {name}: not a test database")
+        # The fault tests cut database connections on purpose; start from a live one.
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
         _restore_migration_data()
         demo_load()
         server = LiveServer("localhost:0")
