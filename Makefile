@@ -27,6 +27,7 @@ $(FRONTEND): $(STAMP_JS) frontend/build.mjs $(wildcard frontend/*.scss)
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py sweep
 	@echo "Serving on http://127.0.0.1:8000 with the Celery worker and beat. Ctrl-C stops them all."
 	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=$${DEBUG:-1} $(BIN)/honcho --procfile Procfile start
 
