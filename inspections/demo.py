@@ -636,6 +636,28 @@ def _users() -> dict[str, User]:
     return users
 
 
+def _review_overdue(*, today: dt.date, users: dict[str, User]) -> None:
+    """The manager has reviewed Cleveland Police's three most overdue items: one escalated."""
+    from oversight.selectors import review_queue
+    from oversight.services import overdue_reviews_record
+
+    worst = list(review_queue(user=users["manager"], today=today).filter(force__name="Cleveland Police")[:3])
+    decisions = [
+        ("escalate_chief", "Slow progress since 2017: write to the chief constable before the next PPOG."),
+        ("chase", "Asked the force for its revised plan by the end of the month."),
+        ("raise_at_meeting", "Raise at the next monitoring meeting with the force."),
+    ]
+    for item, (decision, note) in zip(worst, decisions, strict=False):
+        overdue_reviews_record(
+            items=[item],
+            reviewer=users["manager"],
+            decision=decision,
+            note=note,
+            next_review_on=today + dt.timedelta(days=30),
+            today=today,
+        )
+
+
 @dataclass
 class DemoResult:
     created: bool
@@ -655,6 +677,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
     created = not Inspection.objects.filter(reference=MARKER_REFERENCE).exists()
     if created:
         _load_inspections(today=today, users=users)
+        _review_overdue(today=today, users=users)
         data_changed()
     return DemoResult(
         created=created,

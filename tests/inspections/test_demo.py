@@ -75,3 +75,11 @@ def test_every_force_has_the_demo_staff_lead(demo):
 
     assert not Force.objects.filter(staff_lead__isnull=True).exists()
     assert Force.objects.filter(staff_lead__username="staff").count() == 93
+
+
+def test_the_manager_has_reviewed_and_escalated_some_overdue_items(demo):
+    from oversight.models import OverdueReview
+
+    reviews = OverdueReview.objects.filter(item__force__name="Cleveland Police")
+    assert reviews.count() == 3
+    assert reviews.filter(decision="escalate_chief").count() == 1
