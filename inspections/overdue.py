@@ -24,14 +24,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, ExpressionWrapper, F, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from core.health import SWEEP_JOB
+from core.services import job_run_record
+from core.urls import item_url
 from forces.models import Force, LiaisonMembership
 from inspections.models import ItemEvent, TrackedItem
 from inspections.selectors import london_today
@@ -213,14 +214,6 @@ def clocks_sweep(*, today: dt.date | None = None) -> dict[str, int]:
 # --- Telling people ---------------------------------------------------------------------------
 
 
-def _item_url(item_id: int) -> str:
-    try:
-        path = reverse("inspections:item_detail", args=[item_id])
-    except NoReverseMatch:
-        path = "/"
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def _liaison_officers_by_force(force_ids: set[int]) -> dict[int, list[User]]:
     memberships = LiaisonMembership.objects.filter(
         force_id__in=force_ids, user__is_active=True, user__groups__name=GROUP_NAMES[Role.LIAISON]
@@ -302,7 +295,7 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                             reason=reason,
                             key=f"{user.pk}:{reason}:{event.item_id}:{event.clock_day.isoformat()}",
                             subject=subject.format(**words),
-                            body=f"{body.format(**words)}\n\n{_item_url(event.item_id)}\n",
+                            body=f"{body.format(**words)}\n\n{item_url(event.item_id)}\n",
                         )
                     )
             enqueued += messages_enqueue_many(drafts=drafts)
@@ -348,7 +341,7 @@ def reminders_enqueue(*, today: dt.date | None = None) -> int:
                     body=(
                         f"{item.finding.reference} for {item.force.name} is due on "
                         f"{_long_date(item.current_target_date)}, {_in_days(days)}.\n\n"
-                        f"{item.finding.text}\n\n{_item_url(item.pk)}\n"
+                        f"{item.finding.text}\n\n{item_url(item.pk)}\n"
                     ),
                 )
             )
@@ -410,13 +403,13 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
         lines = [f"Your recommendation tracker digest for {_long_date(today)}.", ""]
         if mine_new:
             lines += ["Newly overdue:"] + [
-                f"- {i.finding.reference} ({i.force.name}), due {_long_date(i.current_target_date)}: {_item_url(i.pk)}"
+                f"- {i.finding.reference} ({i.force.name}), due {_long_date(i.current_target_date)}: {item_url(i.pk)}"
                 for i in mine_new
             ]
             lines.append("")
         if mine_soon:
             lines += [f"Due in the next {SOON_DUE_DAYS} days:"] + [
-                f"- {i.finding.reference} ({i.force.name}), due {_long_date(i.current_target_date)}: {_item_url(i.pk)}"
+                f"- {i.finding.reference} ({i.force.name}), due {_long_date(i.current_target_date)}: {item_url(i.pk)}"
                 for i in mine_soon
             ]
             lines.append("")
@@ -498,14 +491,6 @@ def sweep_run(*, today: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
-SWEEP_JOB = "overdue_sweep"
-
-
 def _record_run(*, started_at: dt.datetime, counts: dict[str, int]) -> None:
-    # The health endpoint reports the age of the last successful sweep (core.services, from the
-    # operations work; tolerated while it is absent so this app stands alone).
-    try:
-        from core.services import job_run_record
-    except ImportError:
-        return
+    # The health endpoint reports the age of the last successful sweep.
     job_run_record(name=SWEEP_JOB, started_at=started_at, details=counts)

@@ -19,13 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
+from core.urls import item_url
 from inspections.models import (
     EvidenceFile,
     ExtensionRequest,
@@ -202,16 +202,12 @@ def _require_open(item: TrackedItem) -> None:
 # --- Emails ------------------------------------------------------------------------------------
 
 
-def _item_link(item: TrackedItem) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("inspections:item_detail", kwargs={"pk": item.pk})
-
-
 def _staff_recipients() -> Iterable[User]:
     return User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.STAFF]).distinct()
 
 
 def _notify(*, recipients: Iterable[User], item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str):
-    text = f"{body}\n\n{item.finding.reference}: {item.finding.text}\n\n{_item_link(item)}\n"
+    text = f"{body}\n\n{item.finding.reference}: {item.finding.text}\n\n{item_url(item.pk)}\n"
     for user in recipients:
         message_enqueue(
             recipient=user, reason=reason, key=f"{user.pk}:{reason}:{item.pk}:{event.pk}", subject=subject, body=text

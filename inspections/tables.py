@@ -4,7 +4,7 @@ import datetime as dt
 
 import django_tables2 as tables
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -12,17 +12,6 @@ from core.tables import GovukTable
 from forces.models import Force
 from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
 from inspections.templatetags.tracker import long_date, status_tag_parts
-
-
-def safe_reverse(name: str, *args) -> str:
-    """The URL, or "" while the page is not built yet.
-
-    TODO(integration): pages of other areas (item_detail, review_detail) are being built in
-    parallel; once they exist everywhere, replace with plain `reverse`."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def link_or_text(url: str, text: str, hidden: str = ""):
@@ -86,7 +75,7 @@ class ItemTable(GovukTable):
         super().__init__(*args, **kwargs)
 
     def render_reference(self, record: TrackedItem):
-        url = safe_reverse("inspections:item_detail", record.pk)
+        url = reverse("inspections:item_detail", args=[record.pk])
         return link_or_text(
             url, record.finding.reference, f"{record.finding.inspection.reference} for {record.force.name}"
         )
@@ -248,7 +237,7 @@ class ReviewTable(GovukTable):
         empty_text = "No follow-up reviews match these filters."
 
     def render_inspection(self, record: FollowUpReview):
-        url = safe_reverse("inspections:review_detail", record.pk)
+        url = reverse("inspections:review_detail", args=[record.pk])
         return link_or_text(url, record.inspection.title, f"reviewed on {long_date(record.review_date)}")
 
     def render_review_date(self, value: dt.date) -> str:

@@ -3,13 +3,12 @@
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
+from core.urls import item_url
 from inspections.models import ItemEvent, TrackedItem
 from inspections.selectors_dashboard import headline_overdue
 from notifications.services import message_enqueue
@@ -98,7 +97,6 @@ def _notify_escalation(*, review: OverdueReview, item: TrackedItem, label: str) 
     lead = item.force.staff_lead
     if lead is None:
         return
-    link = settings.SITE_URL + reverse("inspections:item_detail", kwargs={"pk": item.pk})
     message_enqueue(
         recipient=lead,
         reason="escalation",
@@ -108,6 +106,6 @@ def _notify_escalation(*, review: OverdueReview, item: TrackedItem, label: str) 
             f"{review.reviewer} recorded a decision on an overdue item for {item.force.name}: {label}.\n\n"
             f"{item.finding.reference}: {item.finding.text}\n\nNote: {review.note}\n\n"
             f"Current target date: {item.current_target_date:%-d %B %Y}. Next review: {review.next_review_on:%-d %B %Y}.\n"
-            f"{link}"
+            f"{item_url(item.pk)}"
         ),
     )

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from inspections import selectors
 from inspections.models import TrackedItem
-from inspections.views.items import url_or_none
 
 
 @dataclass
@@ -58,8 +58,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rollup": finding_rollup(items=items, today=today),
             "today": today,
             "crumbs": [
-                ("Inspections", url_or_none("inspections:inspection_list")),
-                (inspection.reference, url_or_none("inspections:inspection_detail", pk=inspection.pk)),
+                ("Inspections", reverse("inspections:inspection_list")),
+                (inspection.reference, reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk})),
                 (finding.reference, None),
             ],
         },

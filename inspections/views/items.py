@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections import forms, selectors, services
@@ -32,19 +32,11 @@ def _pending_extension(item: TrackedItem) -> ExtensionRequest | None:
     return item.extensions.filter(decision=ExtensionRequest.Decision.PENDING).select_related("requested_by").first()
 
 
-def url_or_none(name: str, **kwargs) -> str | None:
-    """Pages another area builds may not exist yet; a breadcrumb without a link is still right."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
 def _crumbs(item: TrackedItem, *more: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     inspection = item.finding.inspection
     return [
-        ("Recommendations", url_or_none("inspections:item_list")),
-        (inspection.reference, url_or_none("inspections:inspection_detail", pk=inspection.pk)),
+        ("Recommendations", reverse("inspections:item_list")),
+        (inspection.reference, reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk})),
         (
             f"{item.finding.reference} – {item.force.name}",
             reverse("inspections:item_detail", kwargs={"pk": item.pk}) if more else None,

@@ -8,13 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inspections import forms, selectors, services
 from inspections.models import FollowUpReview, TrackedItem
-from inspections.views.items import url_or_none
 
 
 def _inspection_crumbs(inspection) -> list[tuple[str, str | None]]:
     return [
-        ("Inspections", url_or_none("inspections:inspection_list")),
-        (inspection.reference, url_or_none("inspections:inspection_detail", pk=inspection.pk)),
+        ("Inspections", reverse("inspections:inspection_list")),
+        (inspection.reference, reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk})),
     ]
 
 
