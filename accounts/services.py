@@ -4,20 +4,19 @@ views, the admin, commands and tasks."""
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from core.urls import absolute_url
 from forces.models import Force, LiaisonMembership
+from notifications.services import message_enqueue
 
 
 def _check_role_and_forces(*, role: Role | str, forces: Iterable[Force]) -> list[Force]:
@@ -65,7 +64,7 @@ def user_create(
     created_by: User | None,
 ) -> User:
     """Create a user with a role (and forces, for a liaison officer). They have no password until
-    they follow the link in the email that `user_send_set_password_email` sends."""
+    they follow the link emailed to them (through the outbox, after the user is committed)."""
     forces = _check_role_and_forces(role=role, forces=forces)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "A user with this username already exists"})
@@ -75,6 +74,7 @@ def user_create(
     user._change_reason = _describe(role=role, forces=forces)
     user.save()
     _set_role_and_forces(user=user, role=role, forces=forces, changed_by=created_by)
+    user_send_set_password_email(user=user)
     return user
 
 
@@ -123,19 +123,16 @@ def user_set_digest_preference(*, user: User, receives_digests: bool) -> User:
 
 
 def user_send_set_password_email(*, user: User) -> None:
-    """Email a new user a one-time link to choose their password (the password reset link, which
-    expires after PASSWORD_RESET_TIMEOUT)."""
-    path = reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+    """Email a user a one-time link to choose their password (the password reset link, which
+    expires after PASSWORD_RESET_TIMEOUT), through the outbox like every other email."""
+    token = default_token_generator.make_token(user)
+    url = absolute_url(
+        "accounts:password_reset_confirm", uidb64=urlsafe_base64_encode(force_bytes(user.pk)), token=token
     )
-    context = {"user": user, "url": settings.SITE_URL.rstrip("/") + path}
-    send_mail(
+    message_enqueue(
+        recipient=user,
+        reason="set_password",
+        key=f"{user.pk}:set-password:{token}",
         subject="Your Recommendation Tracker account",
-        message=render_to_string("registration/new_account_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("registration/new_account_email.txt", {"user": user, "url": url}),
     )

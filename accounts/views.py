@@ -113,7 +113,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _save_errors(form, error)
         else:
-            services.user_send_set_password_email(user=user)
             messages.success(request, f"{user} can now sign in: we have emailed them a link to choose a password")
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})

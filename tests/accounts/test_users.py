@@ -7,6 +7,7 @@ from django.core import mail
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from forces.models import LiaisonMembership
+from notifications.services import messages_deliver
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def test_staff_add_a_liaison_officer_for_two_forces_who_is_emailed_a_link(client
     assert user.role == Role.LIAISON
     assert set(user.liaison_forces.all()) == {force, other_force}
     assert not user.has_usable_password()
+    messages_deliver()  # the email waits in the outbox until the delivery job runs
     assert mail.outbox[0].to == ["sam.patel@example.gov.uk"]
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 302  # a valid link
