@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from accounts.models import User
+from accounts.permissions import require_staff_or_manager
 from inspections.selectors import get_visible_or_404, items_visible_to, london_today
 from oversight import exports
 from oversight.filters import QueueFilter
@@ -19,14 +18,25 @@ from oversight.services import ReviewError, overdue_reviews_record
 from oversight.tables import QueueTable
 
 
-def _require_oversight(user: User) -> None:
-    if not (user.is_manager or user.is_inspectorate_staff):
-        raise PermissionDenied
+def _record(request: HttpRequest, form: OverdueReviewForm, *, items: list, today) -> list | None:
+    """Record the form's decision for the items; a refusal becomes the form's error (None)."""
+    try:
+        return overdue_reviews_record(
+            items=items,
+            reviewer=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            next_review_on=form.cleaned_data["next_review_on"],
+            today=today,
+        )
+    except ReviewError as error:
+        form.add_error(None, str(error))
+        return None
 
 
 @require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest) -> HttpResponse:
-    _require_oversight(request.user)
+    require_staff_or_manager(request.user)
     today = london_today()
     filters = QueueFilter(request.GET, queryset=review_queue(user=request.user, today=today))
     form = OverdueReviewForm(request.POST or None)
@@ -36,18 +46,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         selected = {int(pk) for pk in request.POST.getlist("items") if pk.isdecimal() and len(pk) <= 18}
         if form.is_valid():
             items = list(items_visible_to(user=request.user).filter(pk__in=selected))
-            try:
-                reviews = overdue_reviews_record(
-                    items=items,
-                    reviewer=request.user,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["note"],
-                    next_review_on=form.cleaned_data["next_review_on"],
-                    today=today,
-                )
-            except ReviewError as error:
-                form.add_error(None, str(error))
-            else:
+            reviews = _record(request, form, items=items, today=today)
+            if reviews is not None:
                 count = len(reviews)
                 messages.success(request, f"Review recorded for {count} item{'s' if count != 1 else ''}")
                 return redirect(request.get_full_path())
@@ -71,24 +71,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(items_visible_to(user=request.user).select_related("finding__inspection", "force"), pk=pk)
-    _require_oversight(request.user)
+    require_staff_or_manager(request.user)
     today = london_today()
     form = OverdueReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            overdue_reviews_record(
-                items=[item],
-                reviewer=request.user,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-                next_review_on=form.cleaned_data["next_review_on"],
-                today=today,
-            )
-        except ReviewError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Review recorded")
-            return redirect("oversight:queue")
+    if request.method == "POST" and form.is_valid() and _record(request, form, items=[item], today=today):
+        messages.success(request, "Review recorded")
+        return redirect("oversight:queue")
     return render(
         request,
         "oversight/item_review.html",
@@ -108,21 +96,21 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def meeting_pack(request: HttpRequest) -> HttpResponse:
-    _require_oversight(request.user)
+    require_staff_or_manager(request.user)
     today = london_today()
     filters = QueueFilter(request.GET, queryset=items_visible_to(user=request.user))
     items = meeting_pack_items(items=filters.qs, today=today)
     if request.GET.get("format") == "xlsx":
         return exports.meeting_pack_xlsx(items=items, today=today)
     rows = list(items.prefetch_related("overdue_reviews__reviewer"))
-    overdue = sum(1 for item in rows if item.is_overdue(today))
     context = {
         "filter": filters,
         "items": rows,
         "today": today,
-        "overdue_count": overdue,
+        "overdue_count": sum(1 for item in rows if item.is_overdue(today)),
         "stale_count": sum(1 for item in rows if item.is_stale),
-        "escalations": escalations_recent(user=request.user)[:20],
+        # The pack's scope: only the escalations of the items it covers.
+        "escalations": escalations_recent(user=request.user).filter(item__in=filters.qs)[:20],
         "scope": _scope_label(filters),
     }
     return render(request, "oversight/meeting_pack.html", context)

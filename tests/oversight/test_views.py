@@ -127,3 +127,22 @@ def test_pack_totals_match_the_dashboard_for_the_same_filter(client, manager_use
         overdue = next(h["count"] for h in dashboard["headlines"] if h["name"] == "overdue")
         pack = client.get(f"/overdue-review/meeting-pack/?{query}").context
         assert pack["overdue_count"] == overdue, query
+
+
+def test_pack_lists_only_the_escalations_of_its_scope(client, manager_user, staff_user, force, other_force):
+    ours = factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
+    theirs = factories.TrackedItemFactory(
+        force=other_force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1))
+    )
+    for item in (ours, theirs):
+        overdue_reviews_record(
+            items=[item],
+            reviewer=staff_user,
+            decision="escalate_pcc",
+            note="Write to the PCC",
+            next_review_on=dt.date(2099, 1, 1),
+            today=dt.date.today(),
+        )
+    client.force_login(manager_user)
+    pack = client.get(f"/overdue-review/meeting-pack/?force={force.slug}").context
+    assert [review.item for review in pack["escalations"]] == [ours]
