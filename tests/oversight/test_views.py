@@ -146,3 +146,12 @@ def test_pack_lists_only_the_escalations_of_its_scope(client, manager_user, staf
     client.force_login(manager_user)
     pack = client.get(f"/overdue-review/meeting-pack/?force={force.slug}").context
     assert [review.item for review in pack["escalations"]] == [ours]
+
+
+def test_the_item_page_offers_the_overdue_review_to_managers_only(client, manager_user, liaison_user, overdue):
+    client.force_login(manager_user)
+    assert (
+        f"/overdue-review/items/{overdue.pk}/review/" in client.get(f"/recommendations/{overdue.pk}/").content.decode()
+    )
+    client.force_login(liaison_user)
+    assert "/overdue-review/" not in client.get(f"/recommendations/{overdue.pk}/").content.decode()
