@@ -12,7 +12,6 @@ measured again for peak Python memory (tracemalloc slows it, so not in the same 
 sweep's table (bench/sweep.py, run first by `make bench`) is printed last. Exits 1 on a MISS."""
 
 import argparse
-import os
 import resource
 import statistics
 import sys
@@ -20,17 +19,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from django_setup import ROOT, django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from django_setup import django_setup  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 FIRST_TARGET_S = 10.0
 NOOP_TARGET_S = 0.2
@@ -52,12 +53,7 @@ def setup() -> None:
             "Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench (the data goes to tracker_bench_sweep)."
         )
     os.environ["DATABASE_URL"] = _own_database(url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-    os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
-    import django
-
-    django.setup()
+    django_setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

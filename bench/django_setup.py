@@ -1,0 +1,27 @@
+"""Django for a benchmark script run on its own (`python bench/<name>.py`): the settings a
+benchmark needs (DEBUG off as in production, plain HTTP, the test client's host) unless the
+environment says otherwise."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BENCH_ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "bench-only-secret",
+    "SECURE_SSL_REDIRECT": "0",
+    "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    "ALLOWED_HOSTS": "testserver",
+}
+
+
+def django_setup(**overrides: str) -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    for key, value in {**BENCH_ENVIRONMENT, **overrides}.items():
+        os.environ.setdefault(key, value)
+    import django
+
+    django.setup()
