@@ -1,7 +1,7 @@
 """The forces list and a force's page: counts come from grouped queries, never one per row."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,12 +9,11 @@ from django_tables2 import RequestConfig
 
 from accounts.permissions import require_staff
 from forces.forms import ForceMonitoringForm
-from forces.selectors import forces_visible_to
+from forces.selectors import force_item_counts, forces_visible_to, forces_with_counts
 from forces.services import ForceDataError, force_monitoring_update
 from inspections import selectors
 from inspections.filters import ForceFilter, selected_filters
 from inspections.models import TrackedItem
-from inspections.selectors_dashboard import headline_due_soon, headline_overdue
 from inspections.tables import FindingItemTable, ForceTable
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
@@ -26,11 +25,7 @@ INSPECTIONS_SHOWN = 50
 @require_safe
 def force_list(request: HttpRequest) -> HttpResponse:
     today = selectors.london_today()
-    open_items = Q(items__status__in=TrackedItem.OPEN_STATUSES)
-    forces = forces_visible_to(user=request.user).annotate(
-        open_count=Count("items", filter=open_items),
-        overdue_count=Count("items", filter=open_items & Q(items__current_target_date__lt=today)),
-    )
+    forces = forces_with_counts(user=request.user, today=today)
     filterset = ForceFilter(request.GET or None, queryset=forces, user=request.user)
     table = ForceTable(filterset.qs, order_by=request.GET.get("sort") or "name")
     RequestConfig(request, paginate={"per_page": 100}).configure(table)
@@ -51,12 +46,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     force = selectors.get_visible_or_404(forces_visible_to(user=request.user).select_related("successor"), slug=slug)
     today = selectors.london_today()
     items = selectors.items_visible_to(user=request.user).filter(force=force)
-    counts = items.order_by().aggregate(
-        open=Count("id", filter=Q(status__in=TrackedItem.OPEN_STATUSES)),
-        overdue=Count("id", filter=headline_overdue(today=today)),
-        due_soon=Count("id", filter=headline_due_soon(today=today)),
-        total=Count("id"),
-    )
+    counts = force_item_counts(items=items, today=today)
     table = FindingItemTable(
         items.filter(status__in=TrackedItem.OPEN_STATUSES).select_related("finding__inspection", "force", "finding"),
         today=today,
