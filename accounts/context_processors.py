@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.is_manager or user.is_inspectorate_staff:
         items += [("Overdue review", "oversight:queue")]
     if user.is_inspectorate_staff:
-        items += [("Import", "imports:upload"), ("Users", "accounts:user_list")]
+        items += [("Import", "imports:upload"), ("Users", "users:user_list")]
     path = request.path
     nav = []
     for label, name in items:

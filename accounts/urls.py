@@ -15,10 +15,6 @@ urlpatterns = [
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("users/", views.user_list, name="user_list"),
-    path("users/new/", views.user_create, name="user_create"),
-    path("users/<int:pk>/", views.user_edit, name="user_edit"),
-    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
 ]
 
 # Sign-in and sign-out keep Django's own names ("login", "logout") outside the namespace,

@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from core.dates import london_today
 from inspections.models import Finding, Inspection, TrackedItem
-from inspections.selectors import london_today
 
 
 class IdFilter(django_filters.NumberFilter):

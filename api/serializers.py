@@ -4,8 +4,8 @@ or a person's name."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import london_today
 from inspections.models import Finding, Inspection, TrackedItem
-from inspections.selectors import london_today
 
 
 class InspectionSerializer(serializers.ModelSerializer):

@@ -11,7 +11,8 @@ from rest_framework import viewsets
 
 from api import filters, serializers
 from api.services import token_get, token_regenerate
-from inspections.selectors import findings_visible_to, inspections_visible_to, items_visible_to, london_today
+from core.dates import london_today
+from inspections.selectors import findings_visible_to, inspections_visible_to, items_visible_to
 
 
 class InspectionViewSet(viewsets.ReadOnlyModelViewSet):

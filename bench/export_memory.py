@@ -77,7 +77,7 @@ def fill() -> None:
 def measure(client: Client, query: dict) -> tuple[int, float, float]:
     tracemalloc.start()
     started = time.perf_counter()
-    response = client.get(reverse("inspections:item_export"), query)
+    response = client.get(reverse("reporting:item_export"), query)
     size = 0
     for chunk in response.streaming_content:
         size += len(chunk)

@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from demo.scale import print_progress, scale_seed  # noqa: E402
 from inspections.models import TrackedItem  # noqa: E402
-from inspections.scale import print_progress, scale_seed  # noqa: E402
 
 P95_TARGET_MS = 300.0
 EXPORT_ROWS_PER_S = 50_000
@@ -186,7 +186,7 @@ def main() -> None:
             f"{label:36} {median:8.1f} {p95:8.1f} {floor_median:10.1f} {ratio:6.1f} "
             f"{(f'{statistics.median(alt):10.1f}') if alt else '         -'}  {verdict}"
         )
-    export = url_or_none("inspections:item_export")
+    export = url_or_none("reporting:item_export")
     if export:
         # ~100,000 rows: one region's items (West Midlands is ~99,000 of 1,020,097 in seed_scale's data).
         query = "?format=csv&region=" + args.export_region.replace(" ", "+")

@@ -123,7 +123,7 @@ def explain_main_statement(today: dt.date) -> str:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from inspections.overdue import clocks, statement_postgresql
+    from inspections.overdue.clocks import clocks, statement_postgresql
 
     [clock] = [c for c in clocks() if c.name == "overdue"]
     sql, kind = statement_postgresql(clock, flag=True)
@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from inspections.models import ItemEvent, TrackedItem
-    from inspections.overdue import clock_events_notify, clocks_sweep
+    from inspections.overdue.alerts import clock_events_notify
+    from inspections.overdue.clocks import clocks_sweep
 
     today = dt.date(2026, 11, 26)
     seed_s, _ = timed(lambda: seed(items=args.items, today=today))

@@ -54,14 +54,19 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The project's own apps, in the order their imports point (each imports only from those above
+    # it; tests/test_architecture.py holds the contract).
     "core",
     "accounts",
+    "notifications",
     "forces",
+    "users",
     "inspections",
+    "oversight",
+    "reporting",
     "imports",
     "api",
-    "notifications",
-    "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [

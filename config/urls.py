@@ -3,7 +3,9 @@ from django.urls import include, path
 
 from accounts.urls import auth_urlpatterns
 from core.views import healthz
-from inspections.views.dashboard import dashboard
+from forces import urls as forces_urls
+from reporting.urls import force_urlpatterns
+from reporting.views.dashboard import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -11,9 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
-    path("forces/", include("forces.urls")),
+    path("accounts/", include("users.urls")),
+    path("forces/", include(([*force_urlpatterns, *forces_urls.urlpatterns], "forces"))),
     path("overdue-review/", include("oversight.urls")),
     path("api/", include("api.urls")),
+    path("", include("reporting.urls")),
     path("", include("imports.urls")),
     path("", include("inspections.urls")),
 ]

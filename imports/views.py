@@ -10,12 +10,12 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.selectors import get_visible_or_404
 from core.spreadsheets import neutralise
 from imports import selectors, services
 from imports.forms import InspectionForm, UploadForm
 from imports.models import ImportBatch
 from imports.parsing import COLUMNS, ImportFileError
-from inspections.selectors import get_visible_or_404
 
 PREVIEW_PAGE_SIZE = 500
 TEMPLATE_ROWS = [

@@ -10,12 +10,12 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.datastructures import MultiValueDict
 
+from core.dates import london_today
 from core.forms import GovukDateField, GovukForm
 from forces.models import Force
 from forces.selectors import forces_visible_to
-from inspections import selectors
+from inspections import rules, selectors
 from inspections.models import Finding, FollowUpReview, Inspection, Programme, TrackedItem
-from inspections.selectors_dashboard import HEADLINES, headline_q, no_recent_progress_q
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -93,7 +93,8 @@ class ItemFilter(DashboardFilter):
     show = django_filters.ChoiceFilter(
         label="Show only",
         method="headline",
-        choices=[(name, label) for name, (label, _) in HEADLINES.items()] + [(STALE, "No recent progress (90 days)")],
+        choices=[(name, label) for name, (label, _) in rules.HEADLINES.items()]
+        + [(STALE, "No recent progress (90 days)")],
     )
     force = django_filters.ModelChoiceFilter(
         field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
@@ -139,7 +140,7 @@ class ItemFilter(DashboardFilter):
 
     @property
     def today(self):
-        return selectors.london_today()
+        return london_today()
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word must match the finding's text or reference, the force's name, or the
@@ -166,11 +167,11 @@ class ItemFilter(DashboardFilter):
 
     def headline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == STALE:
-            return queryset.filter(no_recent_progress_q(today=self.today))
-        return queryset.filter(headline_q(value, today=self.today))
+            return queryset.filter(rules.no_recent_progress_q(today=self.today))
+        return queryset.filter(rules.headline_q(value, today=self.today))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        overdue = headline_q("overdue", today=self.today)
+        overdue = rules.headline_q("overdue", today=self.today)
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
 
@@ -194,19 +195,6 @@ class InspectionFilter(ScopedFilterSet):
 
     def filter_published(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(published_on__isnull=value != "yes")
-
-
-class ForceFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
-    region = django_filters.ChoiceFilter(field_name="region", label="Region", choices=region_choices)
-    kind = django_filters.ChoiceFilter(field_name="kind", label="Kind of organisation", choices=Force.Kind.choices)
-    stage = django_filters.ChoiceFilter(
-        field_name="monitoring_stage", label="Monitoring stage", choices=Force.MonitoringStage.choices
-    )
-
-    class Meta(ScopedFilterSet.Meta):
-        model = Force
-        fields: list[str] = []
 
 
 class ReviewFilter(ScopedFilterSet):

@@ -137,26 +137,37 @@ class Finding(TimeStampedModel):
         return f"{self.reference}: {self.text[:80]}"
 
 
+class Response(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class ItemStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted for closure"
+    COMPLETE = "complete", "Closed: complete"
+    NOT_IMPLEMENTED = "not_implemented", "Closed: not implemented"
+    SUPERSEDED = "superseded", "Closed: superseded"
+    WITHDRAWN = "withdrawn", "Closed: withdrawn"
+
+
+# Open means not yet closed by the inspectorate. The one definition: the rules (inspections/rules.py),
+# the constraints and the partial indexes below all use it.
+OPEN_STATUSES = (ItemStatus.PUBLISHED, ItemStatus.IN_PROGRESS, ItemStatus.SUBMITTED)
+CLOSED_STATUSES = (ItemStatus.COMPLETE, ItemStatus.NOT_IMPLEMENTED, ItemStatus.SUPERSEDED, ItemStatus.WITHDRAWN)
+
+
 class TrackedItem(TimeStampedModel):
     """One finding for one force: its response, its status and its dates."""
 
-    class Response(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
-        NOT_ACCEPTED = "not_accepted", "Not accepted"
+    Response = Response
+    Status = ItemStatus
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted for closure"
-        COMPLETE = "complete", "Closed: complete"
-        NOT_IMPLEMENTED = "not_implemented", "Closed: not implemented"
-        SUPERSEDED = "superseded", "Closed: superseded"
-        WITHDRAWN = "withdrawn", "Closed: withdrawn"
-
-    OPEN_STATUSES = (Status.PUBLISHED, Status.IN_PROGRESS, Status.SUBMITTED)
-    CLOSED_STATUSES = (Status.COMPLETE, Status.NOT_IMPLEMENTED, Status.SUPERSEDED, Status.WITHDRAWN)
+    OPEN_STATUSES = OPEN_STATUSES
+    CLOSED_STATUSES = CLOSED_STATUSES
     REASONED_RESPONSES = (Response.PARTIALLY_ACCEPTED, Response.NOT_ACCEPTED)
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="items")
@@ -207,11 +218,8 @@ class TrackedItem(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["finding", "force"], name="item_unique_finding_force"),
             models.CheckConstraint(
-                condition=(
-                    Q(status__in=["complete", "not_implemented", "superseded", "withdrawn"])
-                    & Q(closed_on__isnull=False)
-                )
-                | (Q(status__in=["published", "in_progress", "submitted"]) & Q(closed_on__isnull=True)),
+                condition=(Q(status__in=CLOSED_STATUSES) & Q(closed_on__isnull=False))
+                | (Q(status__in=OPEN_STATUSES) & Q(closed_on__isnull=True)),
                 name="item_closed_iff_closed_on",
             ),
             models.CheckConstraint(
@@ -239,7 +247,7 @@ class TrackedItem(TimeStampedModel):
             # due-soon counts. Partial, so closed items (most of them, in time) cost nothing.
             models.Index(
                 fields=["current_target_date"],
-                condition=Q(status__in=["published", "in_progress", "submitted"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="item_open_target_idx",
             ),
             # Items the sweep flagged and that may have stopped being overdue.
@@ -252,13 +260,13 @@ class TrackedItem(TimeStampedModel):
             # visiting the items already flagged, so a sweep with nothing to do costs nothing.
             models.Index(
                 fields=["current_target_date"],
-                condition=Q(status__in=["published", "in_progress", "submitted"], overdue_flagged_on__isnull=True),
+                condition=Q(status__in=OPEN_STATUSES, overdue_flagged_on__isnull=True),
                 name="item_open_unflagged_idx",
             ),
             # The other clocks: what may become late, and what is flagged and may stop being late.
             models.Index(
                 fields=["finding"],
-                condition=Q(response="pending", status__in=["published", "in_progress", "submitted"]),
+                condition=Q(response="pending", status__in=OPEN_STATUSES),
                 name="item_response_pending_idx",
             ),
             models.Index(

@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import require_can_act_for_item, require_staff
+from core.selectors import get_visible_or_404
+from forces.selectors import force_ids_for
 from inspections.models import (
     EvidenceFile,
     Finding,
@@ -17,23 +18,6 @@ from inspections.models import (
     ProgressUpdate,
     TrackedItem,
 )
-
-
-def london_today() -> dt.date:
-    """Today's date in the UK (TIME_ZONE is Europe/London): a target of 31 March is overdue from
-    1 April, whatever the UTC time."""
-    return timezone.localdate()
-
-
-def force_ids_for(*, user: User) -> list[int] | None:
-    """The forces a user may see: None means all of them; a liaison officer sees only theirs."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if user.sees_everything or user.is_superuser:
-        return None
-    if user.is_liaison:
-        return list(user.liaison_memberships.values_list("force_id", flat=True))
-    return []
 
 
 def items_visible_to(*, user: User) -> QuerySet[TrackedItem]:
@@ -78,21 +62,10 @@ def reviews_visible_to(*, user: User) -> QuerySet[FollowUpReview]:
     return reviews.filter(inspection__in=inspections_visible_to(user=user))
 
 
-def get_visible_or_404(queryset: QuerySet, **lookup):
-    """Fetch one object from an already scoped queryset; anything outside the scope is a 404,
-    so that its existence does not leak."""
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404("Not found") from None
-
-
 def item_for_action_or_404(*, user: User, pk: int) -> TrackedItem:
     """The item a liaison officer is about to act on (respond, post an update or evidence, submit
     for closure, ask for more time). Outside the user's scope: 404. Visible but not theirs to act
     on (staff, managers): 403."""
-    from accounts.permissions import require_can_act_for_item
-
     item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
     require_can_act_for_item(user, item)
     return item
@@ -101,8 +74,6 @@ def item_for_action_or_404(*, user: User, pk: int) -> TrackedItem:
 def item_for_staff_action_or_404(*, user: User, pk: int) -> TrackedItem:
     """The item inspectorate staff are about to decide on (close, return, extend, reopen).
     Outside the user's scope: 404; anyone but staff: 403."""
-    from accounts.permissions import require_staff
-
     item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
     require_staff(user)
     return item

@@ -25,6 +25,7 @@ from accounts import permissions
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
+from core.dates import london_today
 from core.urls import item_url
 from inspections.models import (
     EvidenceFile,
@@ -36,7 +37,6 @@ from inspections.models import (
     ProgressUpdate,
     TrackedItem,
 )
-from inspections.selectors import london_today
 from notifications.services import message_enqueue
 
 Status = TrackedItem.Status

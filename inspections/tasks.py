@@ -3,7 +3,8 @@ The beat schedule (config/settings.py CELERY_BEAT_SCHEDULE) runs them; all are s
 
 from celery import shared_task
 
-from inspections.overdue import daily_digests_enqueue, sweep_run, weekly_digests_enqueue
+from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
+from inspections.overdue.sweep import sweep_run
 
 
 @shared_task(ignore_result=True)

@@ -7,9 +7,9 @@ from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Sub
 from django.utils import timezone
 
 from accounts.models import User
+from inspections import rules
 from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
 from inspections.selectors import items_visible_to
-from inspections.selectors_dashboard import headline_overdue, no_recent_progress_q
 from oversight.models import OverdueReview
 
 CATEGORY_ORDER = Case(
@@ -28,7 +28,7 @@ def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QueryS
         next_review_on=Subquery(latest.values("next_review_on")[:1]),
         category_rank=CATEGORY_ORDER,
         is_stale=Case(
-            When(no_recent_progress_q(today=today), then=Value(1)), default=Value(0), output_field=IntegerField()
+            When(rules.no_recent_progress_q(today=today), then=Value(1)), default=Value(0), output_field=IntegerField()
         ),
     )
 
@@ -37,7 +37,7 @@ def review_queue(*, user: User, today: dt.date) -> QuerySet[TrackedItem]:
     """Every overdue item never reviewed, or whose last review is older than the review interval;
     worst first (most days overdue, then cause of concern before recommendation before AFI)."""
     since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
-    items = items_visible_to(user=user).filter(headline_overdue(today=today))
+    items = items_visible_to(user=user).filter(rules.overdue_q(today=today))
     return (
         with_review_state(items, today=today)
         .filter(Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=since))
@@ -62,7 +62,9 @@ def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Query
     latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     return (
-        with_review_state(items.filter(headline_overdue(today=today) | no_recent_progress_q(today=today)), today=today)
+        with_review_state(
+            items.filter(rules.overdue_q(today=today) | rules.no_recent_progress_q(today=today)), today=today
+        )
         .annotate(
             latest_update_text=Subquery(latest_update.values("narrative")[:1]),
             latest_update_at=Subquery(latest_update.values("created_at")[:1]),
@@ -79,7 +81,7 @@ def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overd
     same membership as review_queue)."""
     since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
     reviewed = (
-        items.filter(headline_overdue(today=today), overdue_reviews__reviewed_at__gte=since)
+        items.filter(rules.overdue_q(today=today), overdue_reviews__reviewed_at__gte=since)
         .values("id")
         .distinct()
         .count()

@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.cache import data_changed
 from core.urls import item_url
+from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
-from inspections.selectors_dashboard import headline_overdue
 from notifications.services import message_enqueue
 from oversight.models import OverdueReview
 
@@ -55,7 +55,7 @@ def overdue_reviews_record(
         )
         still_overdue = set(
             TrackedItem.objects.filter(pk__in=[i.pk for i in locked])
-            .filter(headline_overdue(today=today))
+            .filter(rules.overdue_q(today=today))
             .values_list("pk", flat=True)
         )
         not_overdue = [item for item in locked if item.pk not in still_overdue]

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.permissions import require_staff_or_manager
-from inspections.selectors import get_visible_or_404, items_visible_to, london_today
+from core.dates import london_today
+from core.selectors import get_visible_or_404
+from inspections.selectors import items_visible_to
 from oversight import exports
 from oversight.filters import QueueFilter
 from oversight.forms import OverdueReviewForm

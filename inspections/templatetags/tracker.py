@@ -8,8 +8,8 @@ from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from core.dates import london_today
 from inspections.models import Judgement, TrackedItem
-from inspections.selectors import london_today
 
 register = template.Library()
 

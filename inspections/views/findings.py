@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from core.dates import london_today
+from core.selectors import get_visible_or_404
 from inspections import selectors
 from inspections.models import TrackedItem
 
@@ -40,14 +42,14 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = selectors.findings_visible_to(user=request.user).select_related(
         "inspection__programme", "cause_of_concern"
     )
-    finding = selectors.get_visible_or_404(findings, pk=pk)
+    finding = get_visible_or_404(findings, pk=pk)
     items = list(
         selectors.items_visible_to(user=request.user)
         .filter(finding=finding)
         .select_related("force")
         .order_by("force__name")
     )
-    today = selectors.london_today()
+    today = london_today()
     inspection = finding.inspection
     return render(
         request,

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import london_today
+from core.selectors import get_visible_or_404
 from inspections import forms, selectors, services
 from inspections.models import EvidenceFile, ExtensionRequest, ItemEvent, TrackedItem
 
@@ -25,7 +27,7 @@ def _item_for(request: HttpRequest, pk: int) -> TrackedItem:
         "superseded_by__force",
         "closed_by",
     )
-    return selectors.get_visible_or_404(items, pk=pk)
+    return get_visible_or_404(items, pk=pk)
 
 
 def _pending_extension(item: TrackedItem) -> ExtensionRequest | None:
@@ -146,7 +148,7 @@ def _returned_claim(item: TrackedItem, timeline: list[TimelineEntry]) -> Timelin
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for(request, pk)
-    today = selectors.london_today()
+    today = london_today()
     pending = _pending_extension(item)
     actions = services.item_actions_available(user=request.user, item=item, pending_extension=pending)
     timeline = item_timeline(item=item)
@@ -219,7 +221,7 @@ def _act(
             "action": action,
             "pending_extension": pending,
             "claim": claim,
-            "today": selectors.london_today(),
+            "today": london_today(),
             "crumbs": _crumbs(item, (title, None)),
         },
     )
@@ -401,7 +403,7 @@ def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = selectors.get_visible_or_404(selectors.evidence_visible_to(user=request.user), pk=pk)
+    evidence = get_visible_or_404(selectors.evidence_visible_to(user=request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:

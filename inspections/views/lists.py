@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from inspections import selectors
+from core.dates import london_today
+from core.selectors import get_visible_or_404
+from inspections import rules, selectors
 from inspections.filters import InspectionFilter, ItemFilter, ReviewFilter, selected_filters
 from inspections.models import TrackedItem
-from inspections.selectors_dashboard import OPEN, headline_overdue
 from inspections.tables import FindingItemTable, InspectionTable, ItemTable, ReviewTable
 
 PER_PAGE = 25
@@ -34,7 +35,7 @@ def _paginate(request: HttpRequest, table) -> None:
 @require_safe
 def item_list(request: HttpRequest) -> HttpResponse:
     filterset = filtered_items(request)
-    today = selectors.london_today()
+    today = london_today()
     table = ItemTable(filterset.qs, today=today, order_by=request.GET.get("sort") or "target", exclude=("response",))
     _paginate(request, table)
     return render(
@@ -55,14 +56,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     inspections = selectors.inspections_visible_to(user=request.user).select_related("programme")
     filterset = InspectionFilter(request.GET or None, queryset=inspections, user=request.user)
-    today = selectors.london_today()
+    today = london_today()
     # One grouped query for every inspection's counts, over the items the user may see.
     counts = {
         row["finding__inspection_id"]: row
         for row in selectors.items_visible_to(user=request.user)
         .order_by()
         .values("finding__inspection_id")
-        .annotate(open=Count("id", filter=OPEN), overdue=Count("id", filter=headline_overdue(today=today)))
+        .annotate(open=Count("id", filter=rules.open_q()), overdue=Count("id", filter=rules.overdue_q(today=today)))
     }
     table = InspectionTable(filterset.qs, counts=counts, order_by=request.GET.get("sort") or "-published_on")
     _paginate(request, table)
@@ -80,10 +81,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = selectors.get_visible_or_404(
+    inspection = get_visible_or_404(
         selectors.inspections_visible_to(user=request.user).select_related("programme", "follows_up"), pk=pk
     )
-    today = selectors.london_today()
+    today = london_today()
     items = selectors.items_visible_to(user=request.user).filter(finding__inspection=inspection)
     findings = list(
         selectors.findings_visible_to(user=request.user)

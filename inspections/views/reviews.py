@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import london_today
+from core.selectors import get_visible_or_404
 from inspections import forms, selectors, services
 from inspections.models import FollowUpReview, TrackedItem
 
@@ -19,7 +21,7 @@ def _inspection_crumbs(inspection) -> list[tuple[str, str | None]]:
 
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = selectors.get_visible_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
+    inspection = get_visible_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
     services.staff_assert(user=request.user)
     if request.method == "POST":
         form = forms.ReviewForm(request.POST)
@@ -52,7 +54,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_for(request: HttpRequest, pk: int) -> FollowUpReview:
     reviews = selectors.reviews_visible_to(user=request.user).select_related("inspection", "reviewer")
-    return selectors.get_visible_or_404(reviews, pk=pk)
+    return get_visible_or_404(reviews, pk=pk)
 
 
 def _review_title(review: FollowUpReview) -> str:
@@ -77,7 +79,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": title,
             "judgements": judgements,
             "may_judge": request.user.is_inspectorate_staff,
-            "today": selectors.london_today(),
+            "today": london_today(),
             "crumbs": [*_inspection_crumbs(review.inspection), (title, None)],
         },
     )
@@ -139,7 +141,7 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "rows": [(item, form) for item, form in rows if item is not None],
             "problem": problem,
-            "today": selectors.london_today(),
+            "today": london_today(),
             "crumbs": [
                 *_inspection_crumbs(review.inspection),
                 (title, reverse("inspections:review_detail", kwargs={"pk": review.pk})),

@@ -88,10 +88,10 @@ CASES = [
         expected=OPEN,
     ),
     Case("accounts:password_reset_complete", expected=OPEN),
-    Case("accounts:user_list", expected=STAFF_ONLY),
-    Case("accounts:user_create", expected=STAFF_ONLY),
+    Case("users:user_list", expected=STAFF_ONLY),
+    Case("users:user_create", expected=STAFF_ONLY),
     Case(
-        "accounts:user_create",
+        "users:user_create",
         method="POST",
         data=lambda w: {
             "first_name": "New",
@@ -104,9 +104,9 @@ CASES = [
         expected=STAFF_WRITE,
         snapshot=_users,
     ),
-    Case("accounts:user_edit", kwargs=_other_liaison, expected=STAFF_ONLY),
+    Case("users:user_edit", kwargs=_other_liaison, expected=STAFF_ONLY),
     Case(
-        "accounts:user_edit",
+        "users:user_edit",
         kwargs=_other_liaison,
         method="POST",
         data=lambda w: {
@@ -119,7 +119,7 @@ CASES = [
         expected=STAFF_WRITE,
     ),
     Case(
-        "accounts:user_set_active",
+        "users:user_set_active",
         kwargs=_other_liaison,
         method="POST",
         data=lambda w: {"active": "0"},

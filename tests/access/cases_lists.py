@@ -7,10 +7,10 @@ CASES = [
     Case("dashboard", query="region=North+East&kind=police", label="filtered"),
     Case("inspections:item_list", expected=READ_ALL_SIGNED_IN),
     Case("inspections:item_list", query="show=overdue&sort=-force", label="filtered", expected=READ_ALL_SIGNED_IN),
-    Case("inspections:item_export", query="format=csv", label="csv", expected=READ_ALL_SIGNED_IN),
-    Case("inspections:item_export", query="format=xlsx", label="xlsx", expected=READ_ALL_SIGNED_IN),
+    Case("reporting:item_export", query="format=csv", label="csv", expected=READ_ALL_SIGNED_IN),
+    Case("reporting:item_export", query="format=xlsx", label="xlsx", expected=READ_ALL_SIGNED_IN),
     Case(
-        "inspections:item_export",
+        "reporting:item_export",
         query="format=pdf",
         label="unknown format",
         expected=expect(own_liaison=400, other_liaison=400, staff=400, manager=400),

@@ -104,7 +104,7 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from inspections.demo import demo_load
+    from demo.services import demo_load
 
     # The demo users' passwords are hashed now and checked during the tests, where
     # tests/conftest.py switches to the fast MD5 hasher: use it for both.

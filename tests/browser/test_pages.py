@@ -91,7 +91,7 @@ def test_filtered_error_and_empty_states_pass_axe(path, sign_in):
 def test_demo_users_have_roles():
     # Also makes pytest-django set up the test database for this directory when run on its own.
     from accounts.models import User
-    from inspections.demo import DEMO_USERS, demo_load
+    from demo.services import DEMO_USERS, demo_load
 
     demo_load()
     assert {user.username for user in User.objects.all()} >= {username for username, *_ in DEMO_USERS}

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
+from core.dates import london_today
 from core.models import JobRun
 from inspections.models import ItemEvent, TrackedItem
-from inspections.selectors import london_today
 from notifications.models import Message
 from tests import factories
 from tests.faults.support import Worker, broker, postgres_only, sent_emails, wait_for, worker_env

@@ -13,7 +13,7 @@ SETUP = """
 import datetime as dt
 from django.contrib.auth.models import Group
 from accounts.roles import GROUP_NAMES, Role
-from inspections.selectors import london_today
+from core.dates import london_today
 from tests import factories
 force = factories.ForceFactory(name="Cleveland Police")
 user = factories.UserFactory(username="liaison.user")
@@ -57,7 +57,7 @@ def test_the_sweep_logs_one_json_object_a_line_with_its_numbers_as_keys(tmp_path
     assert (swept["overdue_flagged"], swept["overdue_cleared"]) == (2, 0)
     assert by_event["alerts_enqueued"]["enqueued"] == 2
     done = by_event["sweep_done"]
-    assert done["logger"] == "inspections.overdue"
+    assert done["logger"] == "inspections.overdue.sweep"
     assert done["overdue_flagged"] == 2 and done["alerts_enqueued"] == 2
     assert isinstance(done["seconds"], float)
     delivered = by_event["outbox_delivered"]

@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.roles import GROUP_NAMES, Role
+from core.dates import london_today
 from inspections.models import ItemEvent, TrackedItem
-from inspections.selectors import london_today
 from notifications.models import Message
 from tests import factories
 from tests.faults.support import Worker, broker, postgres_only, sent_emails, wait_for, worker_env

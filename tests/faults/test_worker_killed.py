@@ -17,9 +17,9 @@ from django.db import connection
 from django.db.models import Count
 
 from accounts.roles import GROUP_NAMES, Role
+from core.dates import london_today
 from core.models import JobRun
 from inspections.models import ItemEvent, TrackedItem
-from inspections.selectors import london_today
 from tests import factories
 from tests.faults.support import Worker, broker, postgres_only, wait_for, worker_env
 

@@ -31,7 +31,7 @@ def test_a_force_id_beyond_64_bits_is_refused_not_a_server_error(world, client):
     user = world.users["own_liaison"]
     before = User.objects.filter(pk=user.pk).values_list().get()
     response = client.post(
-        reverse("accounts:user_edit", kwargs={"pk": user.pk}),
+        reverse("users:user_edit", kwargs={"pk": user.pk}),
         {
             "first_name": "Changed",
             "last_name": "Name",
@@ -67,7 +67,7 @@ def test_queue_item_ids_that_are_not_plain_numbers_are_ignored_not_a_server_erro
 def test_a_force_id_in_superscript_digits_is_refused_not_a_server_error(world, client):
     client.force_login(world.users["staff"])
     response = client.post(
-        reverse("accounts:user_edit", kwargs={"pk": world.users["own_liaison"].pk}),
+        reverse("users:user_edit", kwargs={"pk": world.users["own_liaison"].pk}),
         {"first_name": "A", "last_name": "B", "email": "changed@example.gov.uk", "role": "liaison", "forces": "¹"},
     )
     assert response.status_code == 200

@@ -21,8 +21,8 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounts.roles import GROUP_NAMES, Role
+from core.dates import london_today
 from inspections.models import ItemEvent, TrackedItem
-from inspections.selectors import london_today
 from notifications.models import Message
 from tests import factories
 from tests.inspections.committed import committed_db  # noqa: F401

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from forces.models import Force
 from inspections.models import TrackedItem
-from inspections.selectors_dashboard import headline_q
+from inspections.rules import headline_q
 from tests import factories
 from tests.inspections.bulk import make_items
 

@@ -9,14 +9,11 @@ from django.core import mail
 from django.db import transaction
 
 from inspections.models import ItemEvent, TrackedItem
-from inspections.overdue import (
-    clock_events_notify,
-    clocks_sweep,
-    daily_digests_enqueue,
-    reminders_enqueue,
-    sweep_run,
-    weekly_digests_enqueue,
-)
+from inspections.overdue.alerts import clock_events_notify
+from inspections.overdue.clocks import clocks_sweep
+from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
+from inspections.overdue.reminders import reminders_enqueue
+from inspections.overdue.sweep import sweep_run
 from notifications.models import Message
 from notifications.services import messages_deliver
 from tests import factories

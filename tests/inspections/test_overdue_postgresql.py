@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 
 from inspections.models import ItemEvent, TrackedItem
-from inspections.overdue import clocks, clocks_sweep, statement_postgresql
+from inspections.overdue.clocks import clocks, clocks_sweep, statement_postgresql
 from tests import factories
 from tests.inspections.committed import committed_db  # noqa: F401
 

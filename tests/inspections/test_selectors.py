@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.permissions import require_staff, require_staff_or_manager, user_can_act_for_item, user_can_edit
+from core.selectors import get_visible_or_404
 from forces.selectors import forces_visible_to
 from inspections.models import EvidenceFile, TrackedItem
 from inspections.selectors import (
     evidence_visible_to,
     findings_visible_to,
-    get_visible_or_404,
     inspections_visible_to,
     item_for_action_or_404,
     item_for_staff_action_or_404,

@@ -132,7 +132,7 @@ def test_escalation_emails_the_staff_lead_once(manager_user, staff_user, force, 
 
 @pytest.mark.parametrize("days_ago", [89, 90, 91, 200])
 def test_the_row_flag_and_the_query_agree_on_no_recent_progress(force, days_ago):
-    from inspections.selectors_dashboard import no_recent_progress_q
+    from inspections.rules import no_recent_progress_q
 
     item = overdue_item(force)
     TrackedItem.objects.filter(pk=item.pk).update(

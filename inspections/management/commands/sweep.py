@@ -3,7 +3,8 @@ beat schedule runs, then delivery of whatever is waiting in the outbox."""
 
 from django.core.management.base import BaseCommand
 
-from inspections.overdue import daily_digests_enqueue, sweep_run, weekly_digests_enqueue
+from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
+from inspections.overdue.sweep import sweep_run
 from notifications.services import messages_deliver
 
 

@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from demo.scale import scale_seed
 from inspections.models import TrackedItem
-from inspections.scale import scale_seed
 
 pytestmark = pytest.mark.django_db
 

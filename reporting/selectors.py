@@ -1,81 +1,21 @@
 """The dashboard's numbers: a few grouped aggregate queries over an already scoped queryset, never
 one query per force or per month.
 
-Each headline is defined once, as a `Q` (`headline_q`), and both the dashboard's count and the
-recommendations list's "show" filter use that same definition, so a headline's link opens exactly
-the items it counts."""
+Every condition comes from inspections/rules.py, which the lists' filters and the sweep use too,
+so a headline's link opens exactly the items it counts."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
-from django.utils import timezone
 
-from inspections.models import ItemEvent, TrackedItem
+from accounts.models import User
+from forces.models import Force
+from forces.selectors import forces_visible_to
+from inspections import rules
+from inspections.models import OPEN_STATUSES, ItemEvent, TrackedItem
 
-DUE_SOON_DAYS = 30
-RESPONSE_DAYS = 56  # Police Act 1996 s.55: a PCC responds within 56 days of publication.
 TREND_MONTHS = 24
-
-OPEN = Q(status__in=TrackedItem.OPEN_STATUSES)
-
-
-def quarter_start(today: dt.date) -> dt.date:
-    """The first day of the calendar quarter (January, April, July, October) holding `today`."""
-    return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-
-
-def headline_overdue(*, today: dt.date) -> Q:
-    return OPEN & Q(current_target_date__lt=today)
-
-
-def headline_due_soon(*, today: dt.date) -> Q:
-    return OPEN & Q(current_target_date__gte=today, current_target_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-
-
-def headline_awaiting_verification(*, today: dt.date) -> Q:
-    return Q(status=TrackedItem.Status.SUBMITTED)
-
-
-def headline_closed_this_quarter(*, today: dt.date) -> Q:
-    return Q(closed_on__gte=quarter_start(today), closed_on__lte=today)
-
-
-def headline_responses_overdue(*, today: dt.date) -> Q:
-    return Q(
-        response=TrackedItem.Response.PENDING,
-        finding__inspection__published_on__lt=today - dt.timedelta(days=RESPONSE_DAYS),
-    )
-
-
-def no_recent_progress_q(*, today: dt.date) -> Q:
-    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
-    publication for that long). TrackedItem.no_recent_progress is its twin for one row."""
-    cutoff = today - dt.timedelta(days=settings.STALE_PROGRESS_DAYS)
-    cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    return OPEN & (
-        Q(last_update_at__lt=cutoff_at) | Q(last_update_at__isnull=True, finding__inspection__published_on__lt=cutoff)
-    )
-
-
-def headline_open(*, today: dt.date) -> Q:
-    return OPEN
-
-
-# name -> (label, definition). The order is the order on the dashboard.
-HEADLINES = {
-    "open": ("Open", headline_open),
-    "overdue": ("Overdue", headline_overdue),
-    "due_soon": ("Due in 30 days", headline_due_soon),
-    "awaiting_verification": ("Awaiting verification", headline_awaiting_verification),
-    "responses_overdue": ("Responses overdue", headline_responses_overdue),
-    "closed_this_quarter": ("Closed this quarter", headline_closed_this_quarter),
-}
-
-
-def headline_q(name: str, *, today: dt.date) -> Q:
-    return HEADLINES[name][1](today=today)
 
 
 # Ageing of overdue items, by days past the current target: (key, label, least days, most days).
@@ -97,7 +37,7 @@ def ageing_target_range(band: tuple, *, today: dt.date) -> tuple[dt.date | None,
 
 def _ageing_q(band: tuple, *, today: dt.date) -> Q:
     earliest, latest = ageing_target_range(band, today=today)
-    q = OPEN & Q(current_target_date__lte=latest)
+    q = rules.open_q() & Q(current_target_date__lte=latest)
     if earliest is not None:
         q &= Q(current_target_date__gte=earliest)
     return q
@@ -111,18 +51,18 @@ class Headlines:
 
 def dashboard_headlines(*, items: QuerySet[TrackedItem], today: dt.date) -> Headlines:
     """Every headline figure and the ageing bands in one aggregate query."""
-    aggregates = {name: Count("id", filter=headline_q(name, today=today)) for name in HEADLINES}
+    aggregates = {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.HEADLINES}
     aggregates |= {f"age_{band[0]}": Count("id", filter=_ageing_q(band, today=today)) for band in AGEING_BANDS}
     row = items.order_by().aggregate(**aggregates)
     return Headlines(
-        counts={name: row[name] for name in HEADLINES},
+        counts={name: row[name] for name in rules.HEADLINES},
         ageing={band[0]: row[f"age_{band[0]}"] for band in AGEING_BANDS},
     )
 
 
 def dashboard_by_force(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
     """Per force with open items: open, overdue, oldest overdue target, share complete. Worst first."""
-    overdue = headline_overdue(today=today)
+    overdue = rules.overdue_q(today=today)
     rows = (
         items.order_by()
         .values(
@@ -135,7 +75,7 @@ def dashboard_by_force(*, items: QuerySet[TrackedItem], today: dt.date) -> list[
         )
         .annotate(
             total=Count("id"),
-            open=Count("id", filter=OPEN),
+            open=Count("id", filter=rules.open_q()),
             overdue=Count("id", filter=overdue),
             complete=Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
             oldest_overdue=Min("current_target_date", filter=overdue),
@@ -157,9 +97,9 @@ def dashboard_by_programme(*, items: QuerySet[TrackedItem], today: dt.date) -> l
         .values(slug=F("finding__inspection__programme__slug"), name=F("finding__inspection__programme__name"))
         .annotate(
             total=Count("id"),
-            open=Count("id", filter=OPEN),
-            overdue=Count("id", filter=headline_overdue(today=today)),
-            closed=Count("id", filter=~OPEN),
+            open=Count("id", filter=rules.open_q()),
+            overdue=Count("id", filter=rules.overdue_q(today=today)),
+            closed=Count("id", filter=~rules.open_q()),
         )
         .order_by("name")
     )
@@ -209,9 +149,9 @@ def liaison_force_summaries(*, items: QuerySet[TrackedItem], today: dt.date) -> 
         items.order_by()
         .values("force_id", name=F("force__name"), slug=F("force__slug"), stage=F("force__monitoring_stage"))
         .annotate(
-            open=Count("id", filter=OPEN),
-            overdue=Count("id", filter=headline_overdue(today=today)),
-            due_soon=Count("id", filter=headline_due_soon(today=today)),
+            open=Count("id", filter=rules.open_q()),
+            overdue=Count("id", filter=rules.overdue_q(today=today)),
+            due_soon=Count("id", filter=rules.due_soon_q(today=today)),
         )
         .order_by("name")
     )
@@ -226,11 +166,31 @@ def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: in
     return list(
         items.annotate(was_returned=Exists(returned))
         .filter(
-            headline_overdue(today=today)
-            | headline_due_soon(today=today)
+            rules.overdue_q(today=today)
+            | rules.due_soon_q(today=today)
             | Q(status=TrackedItem.Status.IN_PROGRESS, was_returned=True)
         )
         .exclude(status=TrackedItem.Status.SUBMITTED)
         .select_related("finding__inspection", "force", "finding")
         .order_by("-was_returned", "current_target_date", "id")[:limit]
+    )
+
+
+def forces_with_counts(*, user: User, today: dt.date) -> QuerySet[Force]:
+    """The forces a user may see, each with its open and overdue counts (one grouped query; the
+    same overdue as the dashboard's headline: open and past the current target date)."""
+    open_items = Q(items__status__in=OPEN_STATUSES)
+    return forces_visible_to(user=user).annotate(
+        open_count=Count("items", filter=open_items),
+        overdue_count=Count("items", filter=open_items & Q(items__current_target_date__lt=today)),
+    )
+
+
+def force_item_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> dict[str, int]:
+    """Open, overdue, due in 30 days and all, for one force's items, in one aggregate query."""
+    return items.order_by().aggregate(
+        open=Count("id", filter=rules.open_q()),
+        overdue=Count("id", filter=rules.overdue_q(today=today)),
+        due_soon=Count("id", filter=rules.due_soon_q(today=today)),
+        total=Count("id"),
     )

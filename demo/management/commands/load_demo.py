@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from inspections.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):

@@ -21,7 +21,7 @@ class UserTable(GovukTable):
 
     def render_name(self, record: User) -> str:
         return format_html(
-            '<a class="govuk-link" href="{}">{}</a>', reverse("accounts:user_edit", args=[record.pk]), str(record)
+            '<a class="govuk-link" href="{}">{}</a>', reverse("users:user_edit", args=[record.pk]), str(record)
         )
 
     def render_role(self, record: User) -> str:

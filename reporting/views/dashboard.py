@@ -10,12 +10,15 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from core.cache import CACHE_SECONDS, cache_key, cached
+from core.dates import london_today
 from inspections import selectors
-from inspections.chart import trend_svg
 from inspections.filters import DashboardFilter, selected_filters
-from inspections.selectors_dashboard import (
+from inspections.rules import HEADLINES, quarter_start
+from oversight.selectors import awaiting_review_count, escalations_recent
+from oversight.tables import EscalationTable
+from reporting.chart import trend_svg
+from reporting.selectors import (
     AGEING_BANDS,
-    HEADLINES,
     ageing_target_range,
     dashboard_by_force,
     dashboard_by_programme,
@@ -23,11 +26,8 @@ from inspections.selectors_dashboard import (
     dashboard_trend,
     liaison_force_summaries,
     liaison_needs_now,
-    quarter_start,
 )
-from inspections.tables import ByForceTable, NeedsNowTable
-from oversight.selectors import awaiting_review_count, escalations_recent
-from oversight.tables import EscalationTable
+from reporting.tables import ByForceTable, NeedsNowTable
 
 FILTER_KEYS = ("region", "kind", "programme")
 NEEDS_NOW_LIMIT = 20
@@ -41,7 +41,7 @@ def _list_url(base: dict, **params) -> str:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    today = selectors.london_today()
+    today = london_today()
     scoped = selectors.items_visible_to(user=user)
     filterset = DashboardFilter(request.GET or None, queryset=scoped, user=user)
     items = filterset.qs

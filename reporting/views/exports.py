@@ -15,9 +15,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
+from core.dates import london_today
 from core.spreadsheets import FORMULA_PREFIXES, neutralise
 from forces.models import Force
-from inspections import selectors
 from inspections.models import Finding, TrackedItem
 from inspections.views.lists import filtered_items
 
@@ -128,8 +128,8 @@ def item_export(request: HttpRequest) -> HttpResponse:
         "finding__inspection__reference", "finding__position", "finding__reference", "force__name", "id"
     )
     values = queryset.values_list(*(field for _, field in COLUMNS)).iterator(chunk_size=CHUNK)
-    rows = export_rows(values, today=selectors.london_today())
-    stamp = selectors.london_today().isoformat()
+    rows = export_rows(values, today=london_today())
+    stamp = london_today().isoformat()
     if kind == "csv":
         response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'

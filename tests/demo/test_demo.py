@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 
 from accounts.models import User
-from inspections.demo import DEMO_PASSWORD, MARKER_REFERENCE, demo_load
+from demo.services import DEMO_PASSWORD, MARKER_REFERENCE, demo_load
 from inspections.models import FollowUpReview, Inspection, ItemEvent, TrackedItem
 
 pytestmark = pytest.mark.django_db

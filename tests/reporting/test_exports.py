@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from inspections.models import Finding, TrackedItem
-from inspections.views.exports import HEADINGS
+from reporting.views.exports import HEADINGS
 from tests import factories
 from tests.inspections.bulk import make_items
 
@@ -38,7 +38,7 @@ def _xlsx_rows(response) -> list[tuple]:
 def test_csv_of_5000_rows_has_every_row_and_neutralises_formulas(client, staff_user, force, other_force):
     make_items(5000, forces=[force, other_force], today=TODAY, text=EVIL)
     client.force_login(staff_user)
-    response = client.get(reverse("inspections:item_export"), {"format": "csv"})
+    response = client.get(reverse("reporting:item_export"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv_rows(response)
@@ -51,7 +51,7 @@ def test_csv_of_5000_rows_has_every_row_and_neutralises_formulas(client, staff_u
 def test_xlsx_of_5000_rows_has_every_row_and_neutralises_formulas(client, staff_user, force):
     make_items(5000, forces=[force], today=TODAY, text=EVIL)
     client.force_login(staff_user)
-    rows = _xlsx_rows(client.get(reverse("inspections:item_export"), {"format": "xlsx"}))
+    rows = _xlsx_rows(client.get(reverse("reporting:item_export"), {"format": "xlsx"}))
     assert list(rows[0]) == HEADINGS
     assert len(rows) == 5001
     text_at = HEADINGS.index("Text")
@@ -62,7 +62,7 @@ def test_export_holds_exactly_the_filtered_list(client, staff_user, force, other
     make_items(80, forces=[force, other_force], today=TODAY)
     client.force_login(staff_user)
     query = {"force": force.slug, "show": "overdue"}
-    rows = _csv_rows(client.get(reverse("inspections:item_export"), {**query, "format": "csv"}))
+    rows = _csv_rows(client.get(reverse("reporting:item_export"), {**query, "format": "csv"}))
     html = client.get(reverse("inspections:item_list"), query).content.decode()
     expected = TrackedItem.objects.filter(
         force=force, status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=TODAY
@@ -76,10 +76,10 @@ def test_export_holds_exactly_the_filtered_list(client, staff_user, force, other
 
 def test_a_liaison_exports_only_their_forces(client, liaison_user, item, other_item):
     client.force_login(liaison_user)
-    rows = _csv_rows(client.get(reverse("inspections:item_export"), {"format": "csv"}))
+    rows = _csv_rows(client.get(reverse("reporting:item_export"), {"format": "csv"}))
     assert [int(row[HEADINGS.index("Item id")]) for row in rows[1:]] == [item.pk]
     # Even asking for the other force by name gives nothing of it.
-    rows = _csv_rows(client.get(reverse("inspections:item_export"), {"format": "csv", "q": other_item.force.name}))
+    rows = _csv_rows(client.get(reverse("reporting:item_export"), {"format": "csv", "q": other_item.force.name}))
     assert len(rows) == 1
 
 
@@ -90,7 +90,7 @@ def test_values_are_in_words(client, staff_user, force):
         finding=factories.FindingFactory(category=Finding.Category.AREA_FOR_IMPROVEMENT),
     )
     client.force_login(staff_user)
-    row = _csv_rows(client.get(reverse("inspections:item_export"), {"format": "csv"}))[1]
+    row = _csv_rows(client.get(reverse("reporting:item_export"), {"format": "csv"}))[1]
     assert row[HEADINGS.index("Status")] == "In progress"
     assert row[HEADINGS.index("Category")] == "Area for improvement"
     assert row[HEADINGS.index("Kind")] == "Police force"
@@ -101,5 +101,5 @@ def test_export_query_count_is_constant(size, client, staff_user, force, django_
     make_items(size, forces=[force], today=TODAY)
     client.force_login(staff_user)
     with django_assert_num_queries(8):
-        response = client.get(reverse("inspections:item_export"), {"format": "csv"})
+        response = client.get(reverse("reporting:item_export"), {"format": "csv"})
         assert len(_csv_rows(response)) == size + 1

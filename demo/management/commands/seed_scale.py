@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.scale import ScaleError, print_progress, scale_seed
+from demo.scale import ScaleError, print_progress, scale_seed
 
 
 class Command(BaseCommand):

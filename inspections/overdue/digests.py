@@ -1,0 +1,138 @@
+"""The daily digest for liaison officers and the weekly overdue picture for managers."""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from core.dates import london_today
+from core.urls import item_url
+from forces.models import Force, LiaisonMembership
+from inspections import rules
+from inspections.models import ItemEvent, TrackedItem
+from inspections.overdue.alerts import long_date
+from notifications.services import MessageDraft, messages_enqueue_many
+
+logger = logging.getLogger(__name__)
+
+SOON_DUE_DAYS = 14  # "Soon due" in the daily digest.
+
+
+def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
+    """07:00 London: each liaison officer who wants digests gets their forces' items that became
+    overdue since yesterday's digest and those due in the next 14 days. Nothing to say, no email."""
+    today = today or london_today()
+    officers = User.objects.filter(
+        is_active=True, receives_digests=True, groups__name=GROUP_NAMES[Role.LIAISON]
+    ).exclude(email="")
+    memberships = LiaisonMembership.objects.filter(user__in=officers).values_list("user_id", "force_id")
+    forces_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, force_id in memberships:
+        forces_of[user_id].add(force_id)
+    all_forces = set().union(*forces_of.values()) if forces_of else set()
+    newly = defaultdict(list)
+    # "Newly": flagged in the 24 hours since the previous digest (items still overdue).
+    for event in (
+        ItemEvent.objects.filter(
+            kind=ItemEvent.Kind.BECAME_OVERDUE,
+            at__gt=timezone.now() - dt.timedelta(hours=24),
+            item__force_id__in=all_forces,
+            item__overdue_flagged_on__isnull=False,
+        )
+        .select_related("item__finding", "item__force")
+        .order_by("item__force__name", "item__finding__reference")
+    ):
+        newly[event.item.force_id].append(event.item)
+    soon = defaultdict(list)
+    for item in (
+        TrackedItem.objects.filter(
+            force_id__in=all_forces,
+            status__in=TrackedItem.OPEN_STATUSES,
+            current_target_date__gte=today,
+            current_target_date__lte=today + dt.timedelta(days=SOON_DUE_DAYS),
+        )
+        .select_related("finding", "force")
+        .order_by("current_target_date", "id")
+    ):
+        soon[item.force_id].append(item)
+    drafts = []
+    for user in officers.distinct():
+        mine_new = [item for force_id in sorted(forces_of[user.pk]) for item in newly[force_id]]
+        mine_soon = [item for force_id in sorted(forces_of[user.pk]) for item in soon[force_id]]
+        if not mine_new and not mine_soon:
+            continue
+        lines = [f"Your recommendation tracker digest for {long_date(today)}.", ""]
+        if mine_new:
+            lines += ["Newly overdue:"] + [
+                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}: {item_url(i.pk)}"
+                for i in mine_new
+            ]
+            lines.append("")
+        if mine_soon:
+            lines += [f"Due in the next {SOON_DUE_DAYS} days:"] + [
+                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}: {item_url(i.pk)}"
+                for i in mine_soon
+            ]
+            lines.append("")
+        lines.append("You can turn these digests off on your account page.")
+        drafts.append(
+            MessageDraft(
+                recipient=user,
+                reason="digest-daily",
+                key=f"{user.pk}:digest-daily:all:{today.isoformat()}",
+                subject=f"Tracker digest: {len(mine_new)} newly overdue, {len(mine_soon)} due soon",
+                body="\n".join(lines),
+            )
+        )
+    return messages_enqueue_many(drafts=drafts)
+
+
+def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
+    """Monday 07:00 London: each manager who wants digests gets the national overdue picture by
+    force (overdue items now, and how many became overdue in the last seven days)."""
+    today = today or london_today()
+    week_start = today - dt.timedelta(days=today.weekday())
+    managers = (
+        User.objects.filter(is_active=True, receives_digests=True, groups__name=GROUP_NAMES[Role.MANAGER])
+        .exclude(email="")
+        .distinct()
+    )
+    if not managers:
+        return 0
+    # Two grouped counts, not one annotate over two joins (which would multiply the rows).
+    overdue = dict(
+        TrackedItem.objects.filter(status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=today)
+        .values_list("force_id")
+        .annotate(n=Count("id"))
+    )
+    new = dict(
+        ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE, clock_day__gt=today - dt.timedelta(days=7))
+        .values_list("item__force_id")
+        .annotate(n=Count("id"))
+    )
+    names = dict(Force.objects.filter(id__in=set(overdue) | set(new)).values_list("id", "name"))
+    rows = sorted(names, key=lambda force_id: (-overdue.get(force_id, 0), names[force_id]))
+    total = sum(overdue.values())
+    backlog = TrackedItem.objects.filter(verification_overdue_flagged_on__isnull=False).count()
+    lines = [
+        f"Overdue recommendations nationally on {long_date(today)}: {total}.",
+        f"Closure claims waiting more than {rules.VERIFICATION_DAYS} days for verification: {backlog}.",
+        "",
+        "By force (overdue now; newly overdue in the last 7 days):",
+    ] + [f"- {names[f]}: {overdue.get(f, 0)}; {new.get(f, 0)} new" for f in rows]
+    lines += ["", "You can turn these digests off on your account page."]
+    drafts = [
+        MessageDraft(
+            recipient=user,
+            reason="digest-weekly",
+            key=f"{user.pk}:digest-weekly:all:{week_start.isoformat()}",
+            subject=f"Weekly overdue picture: {total} overdue",
+            body="\n".join(lines),
+        )
+        for user in managers
+    ]
+    return messages_enqueue_many(drafts=drafts)

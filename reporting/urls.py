@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reporting.views import exports, forces
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("recommendations/download/", exports.item_export, name="item_export"),
+]
+
+# The forces pages share the "forces" namespace with forces.urls (config/urls.py joins them).
+force_urlpatterns = [
+    path("", forces.force_list, name="force_list"),
+    path("<slug:slug>/", forces.force_detail, name="force_detail"),
+]

@@ -1,0 +1,89 @@
+"""The forces list and a force's page: counts come from grouped queries, never one per row."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+
+from core.dates import london_today
+from core.selectors import get_visible_or_404
+from forces.selectors import forces_visible_to
+from inspections import selectors
+from inspections.filters import selected_filters
+from inspections.models import TrackedItem
+from inspections.tables import FindingItemTable
+from oversight.selectors import escalations_recent
+from oversight.tables import EscalationTable
+from reporting.filters import ForceFilter
+from reporting.selectors import force_item_counts, forces_with_counts
+from reporting.tables import ForceTable
+
+PER_PAGE = 25
+INSPECTIONS_SHOWN = 50
+
+
+@require_safe
+def force_list(request: HttpRequest) -> HttpResponse:
+    today = london_today()
+    forces = forces_with_counts(user=request.user, today=today)
+    filterset = ForceFilter(request.GET or None, queryset=forces, user=request.user)
+    table = ForceTable(filterset.qs, order_by=request.GET.get("sort") or "name")
+    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    return render(
+        request,
+        "forces/force_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "count": table.paginator.count,
+            "selected": selected_filters(filterset, request.GET),
+        },
+    )
+
+
+@require_safe
+def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    force = get_visible_or_404(forces_visible_to(user=request.user).select_related("successor"), slug=slug)
+    today = london_today()
+    items = selectors.items_visible_to(user=request.user).filter(force=force)
+    counts = force_item_counts(items=items, today=today)
+    table = FindingItemTable(
+        items.filter(status__in=TrackedItem.OPEN_STATUSES).select_related("finding__inspection", "force", "finding"),
+        today=today,
+        order_by=request.GET.get("sort") or "target",
+    )
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    inspections = (
+        selectors.inspections_visible_to(user=request.user)
+        # The inspections naming the force, and those with an item for it: the items are looked
+        # up by force (item_force_status_idx), not joined to every inspection's findings.
+        .filter(Q(forces=force) | Q(pk__in=items.values("finding__inspection_id")))
+        .select_related("programme")
+        .distinct()
+        .order_by("-published_on", "title")
+    )
+    # At national scale a police force has been inspected thousands of times: the latest are shown.
+    inspections = list(inspections[: INSPECTIONS_SHOWN + 1])
+    more_inspections = len(inspections) > INSPECTIONS_SHOWN
+    inspections = inspections[:INSPECTIONS_SHOWN]
+    liaison_officers = force.liaison_memberships.select_related("user").order_by("user__last_name", "user__first_name")
+    escalations = (
+        None
+        if request.user.is_liaison
+        else EscalationTable(list(escalations_recent(user=request.user, force_id=force.id)[:10]), orderable=False)
+    )
+    return render(
+        request,
+        "forces/force_detail.html",
+        {
+            "force": force,
+            "counts": counts,
+            "table": table,
+            "inspections": inspections,
+            "more_inspections": more_inspections,
+            "liaison_officers": liaison_officers,
+            "escalations": escalations,
+            "today": today,
+        },
+    )
