@@ -32,6 +32,14 @@ def sql_values(values: tuple[str, ...]) -> str:
 OPEN_SQL = sql_values(tuple(str(s) for s in OPEN_STATUSES))
 
 
+def published_q(*, today: dt.date, path: str = "") -> Q:
+    """Published on or before `today`: out of embargo. `path` reaches the inspection from the model
+    queried ("" for inspections, "inspection__" for findings, "finding__inspection__" for items).
+    Before its publication date an inspection is embargoed: nobody outside the inspectorate may see
+    a finding, a count or a line of text from it."""
+    return Q(**{f"{path}published_on__lte": today})
+
+
 def open_q() -> Q:
     """Not yet closed: published, in progress or submitted for closure."""
     return Q(status__in=OPEN_STATUSES)
