@@ -30,11 +30,6 @@ def user_can_edit(user: User) -> bool:
     return user.is_authenticated and user.is_active and (user.is_superuser or user.is_inspectorate_staff)
 
 
-def user_can_export(user: User) -> bool:
-    """Staff and managers export; a liaison officer's exports are scoped like everything else."""
-    return user.is_authenticated and user.is_active
-
-
 def require_staff(user: User) -> None:
     """Refuse (403) anyone but inspectorate staff and superusers."""
     if not user_can_edit(user):

@@ -1,4 +1,4 @@
-"""Memory of the recommendations export (issue 6): the CSV and Excel downloads stream, so the peak
+"""Memory of the recommendations export: the CSV and Excel downloads stream, so the peak
 Python memory for 100,000 rows should be about the same as for 10,000. A benchmark, not a test.
 
     python bench/export_memory.py                 # a scratch SQLite file in /tmp

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dashboard under load (issue 7): 16 concurrent clients for 20 s against gunicorn configured as
+# The dashboard under load: 16 concurrent clients for 20 s against gunicorn configured as
 # in production (gunicorn.conf.py, DEBUG off), on loopback only, signed in as a manager.
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_scale bench/load.sh [seconds] [clients]

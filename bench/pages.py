@@ -1,4 +1,4 @@
-"""Page benchmarks at national scale (issue 7): each page against its floor and the admin.
+"""Page benchmarks at national scale: each page against its floor and the admin.
 
     DATABASE_URL=postgres://.../tracker_bench python bench/pages.py [--items 1000000] [--runs 20]
 
@@ -6,7 +6,7 @@ Fills the database with seed_scale when it holds fewer items than asked, then me
 through Django's test client (the whole request: middleware, queries, template), its floor (the
 very SQL statements the page ran, executed bare on a cursor), and where there is one the Django
 admin changelist on the same data and filter. Prints one table: median and p95 of each, and the
-ratio to the floor, each row marked PASS or MISS against issue 7's targets (p95 <= 300 ms, median <=
+ratio to the floor, each row marked PASS or MISS against the targets (p95 <= 300 ms, median <=
 twice the floor plus 50 ms, faster than the admin). The CSV export of ~100,000 rows is timed, then
 measured again for peak Python memory (tracemalloc slows it, so not in the same run). The overdue
 sweep's table (bench/sweep.py, run first by `make bench`) is printed last. Exits 1 on a MISS."""
@@ -28,7 +28,7 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from demo.scale import print_progress, scale_seed  # noqa: E402
@@ -107,13 +107,6 @@ def export_time(client: Client, url: str) -> tuple[float, int]:
     return time.perf_counter() - started, rows - 1
 
 
-def url_or_none(name: str, **kwargs) -> str | None:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -140,12 +133,12 @@ def main() -> None:
 
     item = TrackedItem.objects.filter(status="in_progress").order_by("id").first()
     force_slug = item.force.slug
-    items_url = url_or_none("inspections:item_list") or ""
+    items_url = reverse("inspections:item_list")
     admin_items = "/admin/inspections/trackeditem/"
     # (label, url, clear the cache before each request, admin changelist on the same filter, a target?)
     pages = [
-        ("Dashboard (cached)", url_or_none("dashboard"), False, None, True),
-        ("Dashboard (cold, for information)", url_or_none("dashboard"), True, None, False),
+        ("Dashboard (cached)", reverse("dashboard"), False, None, True),
+        ("Dashboard (cold, for information)", reverse("dashboard"), True, None, False),
         ("Item list, first page", items_url, False, admin_items, True),
         (
             "Item list, filtered (in progress)",
@@ -155,8 +148,8 @@ def main() -> None:
             True,
         ),
         ("Item list, text search (vetting)", items_url + "?q=vetting", False, admin_items + "?q=vetting", True),
-        ("Item page", url_or_none("inspections:item_detail", pk=item.pk), False, None, True),
-        ("Force page", url_or_none("forces:force_detail", slug=force_slug), False, None, True),
+        ("Item page", reverse("inspections:item_detail", kwargs={"pk": item.pk}), False, None, True),
+        ("Force page", reverse("forces:force_detail", kwargs={"slug": force_slug}), False, None, True),
     ]
     rows = []
     for label, url, clear, admin_url, targeted in pages:
@@ -186,22 +179,21 @@ def main() -> None:
             f"{label:36} {median:8.1f} {p95:8.1f} {floor_median:10.1f} {ratio:6.1f} "
             f"{(f'{statistics.median(alt):10.1f}') if alt else '         -'}  {verdict}"
         )
-    export = url_or_none("reporting:item_export")
-    if export:
-        # ~100,000 rows: one region's items (West Midlands is ~99,000 of 1,020,097 in seed_scale's data).
-        query = "?format=csv&region=" + args.export_region.replace(" ", "+")
-        seconds, count = export_time(client, export + query)
-        _, peak_mb, _ = export_memory(client, export + query)
-        rate = count / seconds
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        ok = rate >= EXPORT_ROWS_PER_S and peak_mb <= EXPORT_PEAK_MB and rss <= EXPORT_PEAK_MB
-        if not ok:
-            missed.append("CSV export")
-        print(
-            f"\nCSV export ({args.export_region}): {count:,} rows in {seconds:.2f} s = {rate:,.0f} rows/s; "
-            f"peak Python memory {peak_mb:.1f} MB (tracemalloc, separate run), process peak RSS {rss:.0f} MB; "
-            f"target >= {EXPORT_ROWS_PER_S:,} rows/s within {EXPORT_PEAK_MB} MB: {'PASS' if ok else 'MISS'}"
-        )
+    export = reverse("reporting:item_export")
+    # ~100,000 rows: one region's items (West Midlands is ~99,000 of 1,020,097 in seed_scale's data).
+    query = "?format=csv&region=" + args.export_region.replace(" ", "+")
+    seconds, count = export_time(client, export + query)
+    _, peak_mb, _ = export_memory(client, export + query)
+    rate = count / seconds
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ok = rate >= EXPORT_ROWS_PER_S and peak_mb <= EXPORT_PEAK_MB and rss <= EXPORT_PEAK_MB
+    if not ok:
+        missed.append("CSV export")
+    print(
+        f"\nCSV export ({args.export_region}): {count:,} rows in {seconds:.2f} s = {rate:,.0f} rows/s; "
+        f"peak Python memory {peak_mb:.1f} MB (tracemalloc, separate run), process peak RSS {rss:.0f} MB; "
+        f"target >= {EXPORT_ROWS_PER_S:,} rows/s within {EXPORT_PEAK_MB} MB: {'PASS' if ok else 'MISS'}"
+    )
     sweep = ROOT / "var" / "bench-sweep.txt"
     if sweep.exists():
         print(f"\nOverdue sweep (bench/sweep.py, {time.ctime(sweep.stat().st_mtime)}):")

@@ -1,4 +1,4 @@
-"""The overdue sweep at national scale (issue 5): 1,000,000 tracked items, 10% newly overdue.
+"""The overdue sweep at national scale: 1,000,000 tracked items, 10% newly overdue.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench python bench/sweep.py [--items N] [--runs 5]
 

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.permissions import require_staff
+from core.refusals import Refusal
 from forces.models import Force
 
 FORCES_CSV = Path(__file__).resolve().parent / "data" / "forces.csv"
 KINDS = {"police": Force.Kind.POLICE, "fire": Force.Kind.FIRE, "other": Force.Kind.OTHER}
-# Forces in enhanced monitoring ("engage") in June 2022, as DOMAIN.md records.
+# Forces in enhanced monitoring ("engage") in June 2022, as docs/domain.md records.
 ENGAGE = {
     "Cleveland Police",
     "Metropolitan Police Service",
@@ -31,8 +32,8 @@ class LoadResult:
     total: int
 
 
-class ForceDataError(ValueError):
-    pass
+class ForceDataError(Refusal):
+    """The register of organisations or a change to one cannot be saved; the message says why."""
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
+from core.refusals import Refusal
 from core.spreadsheets import FORMULA_PREFIXES
 from forces.models import Force
 from imports.models import ImportBatch
@@ -51,7 +52,7 @@ BATCH_SIZE = 2000
 PROGRESS_TIMEOUT = 60 * 60
 
 
-class ImportRunError(Exception):
+class ImportRunError(Refusal):
     """Saving failed and the transaction was rolled back; the message is shown to the user."""
 
 

@@ -15,6 +15,20 @@ from inspections.models import (
 )
 
 
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Records the services write (timeline events, updates, extension requests): to read, never to
+    add, change or delete here, so the history they tell stays whole."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "is_follow_up"]
@@ -80,13 +94,21 @@ class TrackedItemAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["finding", "superseded_by", "closed_by"]
     autocomplete_fields = ["force"]
     list_select_related = ["finding", "force"]
-    readonly_fields = ["version", "overdue_flagged_on"]
+    # An item changes only through the services (inspections/services.py), which record the event,
+    # the history and the new version and send the emails; here every field is to read.
+    readonly_fields = [field.name for field in TrackedItem._meta.fields]
     inlines = [EventInline]
     show_full_result_count = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyRecordAdmin):
     list_display = ["item", "author", "is_closure_claim", "created_at"]
     list_filter = ["is_closure_claim"]
     search_fields = ["narrative"]
@@ -95,14 +117,14 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(admin.ModelAdmin):
+class EvidenceFileAdmin(ReadOnlyRecordAdmin):
     list_display = ["original_name", "content_type", "size", "created_at"]
     search_fields = ["original_name", "sha256"]
     raw_id_fields = ["update"]
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyRecordAdmin):
     list_display = ["item", "previous_target_date", "requested_date", "decision", "decided_by", "decided_at"]
     list_filter = ["decision"]
     raw_id_fields = ["item"]
@@ -126,7 +148,7 @@ class FollowUpReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ItemEvent)
-class ItemEventAdmin(admin.ModelAdmin):
+class ItemEventAdmin(ReadOnlyRecordAdmin):
     list_display = ["item", "kind", "at", "actor", "from_status", "to_status"]
     list_filter = ["kind"]
     raw_id_fields = ["item"]

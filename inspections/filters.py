@@ -83,9 +83,6 @@ class DashboardFilter(ScopedFilterSet):
         fields: list[str] = []
 
 
-STALE = "stale"
-
-
 class ItemFilter(DashboardFilter):
     q = django_filters.CharFilter(
         method="search", label="Search", help_text="Words in the text, a reference or a force"
@@ -93,8 +90,7 @@ class ItemFilter(DashboardFilter):
     show = django_filters.ChoiceFilter(
         label="Show only",
         method="headline",
-        choices=[(name, label) for name, (label, _) in rules.HEADLINES.items()]
-        + [(STALE, "No recent progress (90 days)")],
+        choices=[(name, label) for name, (label, _) in (rules.HEADLINES | rules.LIST_VIEWS).items()],
     )
     force = django_filters.ModelChoiceFilter(
         field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
@@ -166,9 +162,7 @@ class ItemFilter(DashboardFilter):
         return queryset
 
     def headline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if value == STALE:
-            return queryset.filter(rules.no_recent_progress_q(today=self.today))
-        return queryset.filter(rules.headline_q(value, today=self.today))
+        return queryset.filter(rules.show_q(value, today=self.today))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         overdue = rules.headline_q("overdue", today=self.today)

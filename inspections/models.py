@@ -1,6 +1,6 @@
 """Inspections, what they leave behind, and each force's tracking of it.
 
-Response, status and progress judgement are three separate things (see shared/DOMAIN.md): the
+Response, status and progress judgement are three separate things (docs/domain.md): the
 response is the force's formal answer, the status is the lifecycle, and the judgement is what a
 follow-up review found. Target dates: the original never changes; the current one moves only by an
 approved extension.

@@ -9,10 +9,10 @@ docs/domain.md explains the rules in words.
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from inspections.models import OPEN_STATUSES, ItemStatus, Response
+from inspections.models import OPEN_STATUSES, ItemStatus, ProgressUpdate, Response
 
 # The local policing body publishes its comments on a report within 56 days of publication
 # (Police Act 1996, section 55); until the body's comments are recorded per report, the force's
@@ -84,7 +84,8 @@ def verification_overdue_q(*, today: dt.date) -> Q:
 def action_plan_overdue_q(*, today: dt.date) -> Q:
     """Open, the finding's action plan date has passed, and the force has posted no progress update
     (its plan) yet."""
-    return open_q() & Q(finding__action_plan_due_on__lt=today, updates__isnull=True)
+    no_update = ~Exists(ProgressUpdate.objects.filter(item=OuterRef("pk")))
+    return open_q() & Q(finding__action_plan_due_on__lt=today) & Q(no_update)
 
 
 def no_recent_progress_q(*, today: dt.date) -> Q:
@@ -120,6 +121,19 @@ HEADLINES = {
 
 def headline_q(name: str, *, today: dt.date) -> Q:
     return HEADLINES[name][1](today=today)
+
+
+# The further sets the recommendations list's "show" filter offers beside the headlines.
+LIST_VIEWS = {
+    "stale": ("No recent progress (90 days)", no_recent_progress_q),
+    "action_plan_late": ("Action plan late", action_plan_overdue_q),
+    "verification_overdue": (f"Closure claim waiting over {VERIFICATION_DAYS} days", verification_overdue_q),
+}
+
+
+def show_q(name: str, *, today: dt.date) -> Q:
+    """A headline's or a list view's condition, by its name in the "show" filter."""
+    return (HEADLINES | LIST_VIEWS)[name][1](today=today)
 
 
 # Action plans. A finding that demands a plan carries the day it is due; the day follows from the

@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.permissions import require_can_act_for_item, require_staff
-from core.selectors import get_visible_or_404
 from forces.selectors import force_ids_for
 from inspections.models import (
     EvidenceFile,
     Finding,
     FollowUpReview,
     Inspection,
-    ProgressUpdate,
     TrackedItem,
 )
 
@@ -46,10 +43,6 @@ def findings_visible_to(*, user: User) -> QuerySet[Finding]:
     return findings.filter(items__force_id__in=force_ids).distinct()
 
 
-def updates_visible_to(*, user: User) -> QuerySet[ProgressUpdate]:
-    return ProgressUpdate.objects.filter(item__in=items_visible_to(user=user))
-
-
 def evidence_visible_to(*, user: User) -> QuerySet[EvidenceFile]:
     return EvidenceFile.objects.filter(update__item__in=items_visible_to(user=user))
 
@@ -60,23 +53,6 @@ def reviews_visible_to(*, user: User) -> QuerySet[FollowUpReview]:
     if force_ids is None:
         return reviews
     return reviews.filter(inspection__in=inspections_visible_to(user=user))
-
-
-def item_for_action_or_404(*, user: User, pk: int) -> TrackedItem:
-    """The item a liaison officer is about to act on (respond, post an update or evidence, submit
-    for closure, ask for more time). Outside the user's scope: 404. Visible but not theirs to act
-    on (staff, managers): 403."""
-    item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
-    require_can_act_for_item(user, item)
-    return item
-
-
-def item_for_staff_action_or_404(*, user: User, pk: int) -> TrackedItem:
-    """The item inspectorate staff are about to decide on (close, return, extend, reopen).
-    Outside the user's scope: 404; anyone but staff: 403."""
-    item = get_visible_or_404(items_visible_to(user=user).select_related("force"), pk=pk)
-    require_staff(user)
-    return item
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
 from core.dates import london_today
+from core.refusals import Refusal
 from core.urls import item_url
 from inspections.models import (
     EvidenceFile,
@@ -66,13 +67,8 @@ _OOXML_MAIN_TYPES = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """An action the item's state or the rules do not allow. The message is for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class ItemChanged(TransitionRefused):
@@ -85,22 +81,6 @@ class ItemChanged(TransitionRefused):
 # --- Who may act ------------------------------------------------------------------------------
 
 
-def _assert_may_act_for_force(*, user: User, item: TrackedItem) -> None:
-    """The one place in this module that decides whether a user may act for an item's force (a
-    liaison officer of that force); the rule itself lives in accounts.permissions."""
-    permissions.require_can_act_for_item(user, item)
-
-
-def staff_assert(*, user: User) -> None:
-    """Raise PermissionDenied unless the user is inspectorate staff (who verify, decide, close
-    and run reviews)."""
-    _assert_staff(user=user)
-
-
-def _assert_staff(*, user: User) -> None:
-    permissions.require_staff(user)
-
-
 FORCE_ACTIONS = ("respond", "update", "submit", "extension_request")
 STAFF_ACTIONS = ("verify", "extension_decide", "close", "reopen")
 
@@ -109,11 +89,32 @@ def item_action_assert_permitted(*, user: User, item: TrackedItem, action: str) 
     """Raise PermissionDenied unless the user's role may take this action on this item at all
     (whether its state allows it is the transition's business)."""
     if action in FORCE_ACTIONS:
-        _assert_may_act_for_force(user=user, item=item)
+        permissions.require_can_act_for_item(user, item)
     elif action in STAFF_ACTIONS:
-        _assert_staff(user=user)
+        permissions.require_staff(user)
     else:
         raise PermissionDenied("Unknown action.")
+
+
+def item_action_refusal(*, item: TrackedItem, action: str, pending_extension: ExtensionRequest | None) -> str | None:
+    """Why the item's state does not allow this action now, or None when it does. The action pages
+    say so on GET as on POST, and the item page offers only the actions with no refusal."""
+    if action == "reopen":
+        return None if item.is_closed else "This item is not closed."
+    if item.is_closed:
+        return f"This item is already closed ({item.get_status_display().lower()})."
+    if action == "submit" and item.status == Status.SUBMITTED:
+        return "This item is already submitted for closure and awaits verification."
+    if action == "verify" and item.status != Status.SUBMITTED:
+        return "Only an item submitted for closure can be verified."
+    if action == "extension_request":
+        if item.current_target_date is None:
+            return "This item has no target date to extend."
+        if pending_extension is not None:
+            return "An extension for this item already awaits a decision."
+    if action == "extension_decide" and pending_extension is None:
+        return "No extension for this item awaits a decision."
+    return None
 
 
 def item_actions_available(*, user: User, item: TrackedItem, pending_extension: ExtensionRequest | None) -> list[str]:
@@ -124,17 +125,7 @@ def item_actions_available(*, user: User, item: TrackedItem, pending_extension: 
             item_action_assert_permitted(user=user, item=item, action=action)
         except PermissionDenied:
             continue
-        allowed = {
-            "respond": item.is_open,
-            "update": item.is_open,
-            "submit": item.status in (Status.PUBLISHED, Status.IN_PROGRESS),
-            "extension_request": item.is_open and pending_extension is None and item.current_target_date is not None,
-            "verify": item.status == Status.SUBMITTED,
-            "extension_decide": item.is_open and pending_extension is not None,
-            "close": item.is_open,
-            "reopen": item.is_closed,
-        }[action]
-        if allowed:
+        if item_action_refusal(item=item, action=action, pending_extension=pending_extension) is None:
             actions.append(action)
     return actions
 
@@ -338,7 +329,7 @@ def _store_evidence(*, update: ProgressUpdate, uploads: list[_CheckedUpload]) ->
 def item_response_record(
     *, item: TrackedItem, user: User, version: int, response: str, reason: str = "", today: dt.date | None = None
 ) -> ItemEvent:
-    _assert_may_act_for_force(user=user, item=item)
+    permissions.require_can_act_for_item(user, item)
     _require_version(item, version)
     _require_open(item)
     if response not in (TrackedItem.Response.ACCEPTED, *TrackedItem.REASONED_RESPONSES):
@@ -364,7 +355,7 @@ def item_update_post(
     *, item: TrackedItem, user: User, version: int, narrative: str, files: Sequence[UploadedFile] = ()
 ) -> ProgressUpdate:
     """A progress update, with optional evidence. A published item moves to in progress."""
-    _assert_may_act_for_force(user=user, item=item)
+    permissions.require_can_act_for_item(user, item)
     _require_version(item, version)
     _require_open(item)
     narrative = _require_text(narrative, "Enter the progress update", "narrative")
@@ -389,7 +380,7 @@ def item_closure_submit(
     today: dt.date | None = None,
 ) -> ProgressUpdate:
     """The force claims the item done: a narrative and at least one evidence file."""
-    _assert_may_act_for_force(user=user, item=item)
+    permissions.require_can_act_for_item(user, item)
     _require_version(item, version)
     _require_open(item)
     if item.status == Status.SUBMITTED:
@@ -432,7 +423,7 @@ def extension_request(
     reason: str,
     today: dt.date | None = None,
 ) -> ExtensionRequest:
-    _assert_may_act_for_force(user=user, item=item)
+    permissions.require_can_act_for_item(user, item)
     _require_version(item, version)
     _require_open(item)
     today = today or london_today()
@@ -485,7 +476,7 @@ def item_closure_verify(
 ) -> ItemEvent:
     """Accept a closure claim (closed complete, with a closing note) or return it to in progress
     with a reason the force sees."""
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     _require_version(item, version)
     _require_open(item)
     if item.status != Status.SUBMITTED:
@@ -529,7 +520,7 @@ def item_close(
     today: dt.date | None = None,
 ) -> ItemEvent:
     """Close an open item as not implemented, withdrawn or superseded (naming its successor)."""
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     _require_version(item, version)
     _require_open(item)
     if status not in CLOSE_AS:
@@ -594,7 +585,7 @@ def _close(
 
 
 def item_reopen(*, item: TrackedItem, user: User, version: int, reason: str) -> ItemEvent:
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     _require_version(item, version)
     if item.is_open:
         raise TransitionRefused("This item is not closed.")
@@ -626,7 +617,7 @@ def extension_decide(
     today: dt.date | None = None,
 ) -> ItemEvent:
     """Approval moves the current target date (never the original) and counts the extension."""
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     item = extension.item
     _require_version(item, version)
     _require_open(item)
@@ -693,7 +684,7 @@ def extension_decide(
 def review_create(
     *, inspection: Inspection, user: User, review_date: dt.date, reviewer: User, conclusion: str = ""
 ) -> FollowUpReview:
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     if not (reviewer.is_active and reviewer.is_inspectorate_staff):
         raise TransitionRefused("The reviewer must be a member of inspectorate staff", field="reviewer")
     review = FollowUpReview(
@@ -714,7 +705,7 @@ class JudgementRow:
 def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
     """Save the judgements of one review, all or nothing. A judgement records progress; it never
     changes an item's status. Returns how many judgements were recorded or changed."""
-    _assert_staff(user=user)
+    permissions.require_staff(user)
     item_ids = set(TrackedItem.objects.filter(finding__inspection_id=review.inspection_id).values_list("id", flat=True))
     for row in rows:
         if row.item.pk not in item_ids:

@@ -14,14 +14,11 @@ urlpatterns = [
     path("inspections/<int:pk>/", lists.inspection_detail, name="inspection_detail"),
     path("follow-up-reviews/", lists.review_list, name="review_list"),
     path("recommendations/<int:pk>/", items.item_detail, name="item_detail"),
-    path("recommendations/<int:pk>/response/", items.item_respond, name="item_respond"),
-    path("recommendations/<int:pk>/update/", items.item_update, name="item_update"),
-    path("recommendations/<int:pk>/submit/", items.item_submit, name="item_submit"),
-    path("recommendations/<int:pk>/more-time/", items.item_extension_request, name="item_extension_request"),
-    path("recommendations/<int:pk>/verify/", items.item_verify, name="item_verify"),
-    path("recommendations/<int:pk>/more-time/decide/", items.item_extension_decide, name="item_extension_decide"),
-    path("recommendations/<int:pk>/close/", items.item_close, name="item_close"),
-    path("recommendations/<int:pk>/reopen/", items.item_reopen, name="item_reopen"),
+    # One page per item action (inspections/views/items.py ACTIONS names them).
+    *[
+        path(f"recommendations/<int:pk>/{spec.path}", items.item_action, {"action": action}, name=spec.url_name)
+        for action, spec in items.ACTIONS.items()
+    ],
     path("evidence/<int:pk>/", items.evidence_download, name="evidence_download"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding_detail"),
     path("inspections/<int:pk>/reviews/new/", reviews.review_create, name="review_create"),

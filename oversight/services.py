@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
+from core.refusals import Refusal
 from core.urls import item_url
 from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
@@ -15,7 +16,7 @@ from notifications.services import message_enqueue
 from oversight.models import OverdueReview
 
 
-class ReviewError(ValueError):
+class ReviewError(Refusal):
     """A review that cannot be recorded; the message says why, for the page."""
 
 

@@ -1,4 +1,5 @@
 # Run through `make test`, which sets SECRET_KEY and the test static files storage before Django starts.
+import os
 import uuid
 
 import pytest
@@ -6,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.roles import GROUP_NAMES, Role
 from tests import factories
+from tests.skips import EXPECTED_SKIPS
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +75,39 @@ def item(db, force):
 @pytest.fixture
 def other_item(db, other_force):
     return factories.TrackedItemFactory(force=other_force)
+
+
+# --- No silent skips in CI ----------------------------------------------------------------------
+# With REQUIRE_POSTGRES=1 (set by .ci/run) the run must be on PostgreSQL, and any skip that
+# tests/skips.py does not list for that backend fails the run.
+_skipped: list[str] = []
+
+
+def pytest_configure(config):
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        from django.conf import settings as django_settings
+
+        engine = django_settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but the database engine is {engine}: set DATABASE_URL")
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def unexpected_skips(skipped: list[str], backend: str) -> list[str]:
+    allowed = EXPECTED_SKIPS.get(backend, set())
+    return sorted({nodeid for nodeid in skipped if nodeid.split("[")[0] not in allowed})
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("REQUIRE_POSTGRES") != "1":
+        return
+    unexpected = unexpected_skips(_skipped, "postgresql")
+    if unexpected:
+        session.config.get_terminal_writer().line(
+            "Skipped but not expected to skip on PostgreSQL (tests/skips.py):\n  " + "\n  ".join(unexpected), red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

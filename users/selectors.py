@@ -9,8 +9,3 @@ from forces.models import Force
 def users_list() -> QuerySet[User]:
     """Every user, with their groups and forces prefetched: three queries whatever the count."""
     return User.objects.prefetch_related("groups", Prefetch("liaison_forces", queryset=Force.objects.order_by("name")))
-
-
-def user_role_and_forces(*, user: User) -> tuple[str, list[Force]]:
-    """The role (value, "" for none) and forces of a user, from prefetched data when there is some."""
-    return (user.role or "", list(user.liaison_forces.all()))

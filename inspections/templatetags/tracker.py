@@ -1,4 +1,4 @@
-"""Status tags and dates, one colour meaning one thing everywhere (see shared/UX.md):
+"""Status tags and dates, one colour meaning one thing everywhere (docs/pages.md):
 overdue red, due within 30 days orange, submitted for closure blue, in progress light blue,
 published grey, closed complete green, closed otherwise grey with its word."""
 

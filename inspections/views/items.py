@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import london_today
+from core.refusals import Refusal
 from core.selectors import get_visible_or_404
 from inspections import forms, selectors, services
 from inspections.models import EvidenceFile, ExtensionRequest, ItemEvent, TrackedItem
@@ -114,22 +115,7 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
 
 
 def _history(item: TrackedItem):
-    item_history = getattr(selectors, "item_history", None)
-    if item_history is not None:
-        return item_history(item=item)
-    return item.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
-
-
-ACTION_LINKS = {
-    "respond": ("Record the response", "inspections:item_respond", "govuk-button--secondary"),
-    "update": ("Post a progress update", "inspections:item_update", ""),
-    "submit": ("Submit for closure", "inspections:item_submit", "govuk-button--secondary"),
-    "extension_request": ("Ask for more time", "inspections:item_extension_request", "govuk-button--secondary"),
-    "verify": ("Verify the claim", "inspections:item_verify", ""),
-    "extension_decide": ("Decide extension", "inspections:item_extension_decide", "govuk-button--secondary"),
-    "close": ("Close as…", "inspections:item_close", "govuk-button--secondary"),
-    "reopen": ("Reopen", "inspections:item_reopen", "govuk-button--secondary"),
-}
+    return selectors.item_history(item=item)
 
 
 def _returned_claim(item: TrackedItem, timeline: list[TimelineEntry]) -> TimelineEntry | None:
@@ -162,8 +148,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_overdue_original": item.days_overdue(today, against_original=True),
             "pending_extension": pending,
             "actions": [
-                (label, reverse(url_name, kwargs={"pk": item.pk}), css)
-                for action, (label, url_name, css) in ACTION_LINKS.items()
+                (
+                    spec.link,
+                    reverse(f"inspections:{spec.url_name}", kwargs={"pk": item.pk}),
+                    "govuk-button--secondary" if spec.secondary else "",
+                )
+                for action, spec in ACTIONS.items()
                 if action in actions
             ],
             "timeline": timeline,
@@ -174,38 +164,172 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(
-    request: HttpRequest,
-    pk: int,
-    *,
-    action: str,
-    form_class: type[forms.VersionedForm],
-    perform: Callable[[TrackedItem, dict, ExtensionRequest | None], object],
-    title: str,
-    success: str | Callable[[dict], str],
-    button: str,
-    needs_item: bool = False,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class ItemAction:
+    """One action on an item: its form, the service call, and the words on its page."""
+
+    path: str  # under recommendations/<pk>/
+    url_name: str
+    link: str  # the button on the item page
+    form: type[forms.VersionedForm]
+    perform: Callable[..., object]  # (item, user, cleaned data, pending extension) -> the event
+    title: str
+    button: str  # the form's submit button
+    success: str | Callable[[dict], str]
+    secondary: bool = True  # a grey button on the item page
+    form_takes_item: bool = False
+
+
+def _decide_extension(item, user, data, pending):
+    if pending is None:  # decided by someone else since the page was shown
+        raise services.TransitionRefused("No extension for this item awaits a decision.")
+    return services.extension_decide(
+        extension=pending, user=user, version=data["version"], approve=data["approve"] == "approve", note=data["note"]
+    )
+
+
+# Every action, in the order the item page offers them. The services check the role and the state
+# again, so these are the words and the wiring, never the rules.
+ACTIONS: dict[str, ItemAction] = {
+    "respond": ItemAction(
+        path="response/",
+        url_name="item_respond",
+        link="Record the response",
+        form=forms.ResponseForm,
+        perform=lambda item, user, data, pending: services.item_response_record(
+            item=item, user=user, version=data["version"], response=data["response"], reason=data["reason"]
+        ),
+        title="Record the force's response",
+        button="Save the response",
+        success="Response recorded",
+    ),
+    "update": ItemAction(
+        path="update/",
+        url_name="item_update",
+        link="Post a progress update",
+        secondary=False,
+        form=forms.UpdateForm,
+        perform=lambda item, user, data, pending: services.item_update_post(
+            item=item, user=user, version=data["version"], narrative=data["narrative"], files=data["files"]
+        ),
+        title="Post a progress update",
+        button="Save the update",
+        success="Progress update saved",
+    ),
+    "submit": ItemAction(
+        path="submit/",
+        url_name="item_submit",
+        link="Submit for closure",
+        form=forms.SubmitForm,
+        perform=lambda item, user, data, pending: services.item_closure_submit(
+            item=item, user=user, version=data["version"], narrative=data["narrative"], files=data["files"]
+        ),
+        title="Submit for closure",
+        button="Submit for closure",
+        success="Submitted for closure: the inspectorate will verify it",
+    ),
+    "extension_request": ItemAction(
+        path="more-time/",
+        url_name="item_extension_request",
+        link="Ask for more time",
+        form=forms.ExtensionRequestForm,
+        perform=lambda item, user, data, pending: services.extension_request(
+            item=item, user=user, version=data["version"], requested_date=data["requested_date"], reason=data["reason"]
+        ),
+        title="Ask for more time",
+        button="Ask for more time",
+        success="Extension requested: the inspectorate will decide",
+    ),
+    "verify": ItemAction(
+        path="verify/",
+        url_name="item_verify",
+        link="Verify the claim",
+        secondary=False,
+        form=forms.VerifyForm,
+        perform=lambda item, user, data, pending: services.item_closure_verify(
+            item=item, user=user, version=data["version"], accept=data["decision"] == "accept", note=data["note"]
+        ),
+        title="Verify the claim",
+        button="Save the decision",
+        success=lambda data: "Closed as complete" if data["decision"] == "accept" else "Claim returned to the force",
+    ),
+    "extension_decide": ItemAction(
+        path="more-time/decide/",
+        url_name="item_extension_decide",
+        link="Decide extension",
+        form=forms.ExtensionDecideForm,
+        perform=_decide_extension,
+        title="Decide the extension",
+        button="Save the decision",
+        success=lambda data: (
+            "Extension approved: the current target date has moved"
+            if data["approve"] == "approve"
+            else "Extension refused"
+        ),
+    ),
+    "close": ItemAction(
+        path="close/",
+        url_name="item_close",
+        link="Close as…",
+        form=forms.CloseForm,
+        perform=lambda item, user, data, pending: services.item_close(
+            item=item,
+            user=user,
+            version=data["version"],
+            status=data["status"],
+            note=data["note"],
+            superseded_by=data.get("superseded_by"),
+        ),
+        title="Close the item",
+        button="Close the item",
+        success="Item closed",
+        form_takes_item=True,
+    ),
+    "reopen": ItemAction(
+        path="reopen/",
+        url_name="item_reopen",
+        link="Reopen",
+        form=forms.ReopenForm,
+        perform=lambda item, user, data, pending: services.item_reopen(
+            item=item, user=user, version=data["version"], reason=data["reason"]
+        ),
+        title="Reopen the item",
+        button="Reopen the item",
+        success="Item reopened",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The page of one action (the URL names it): the form on GET, the service call on POST. An
+    action the item's state does not allow answers the same on GET and POST: the reason, no form."""
+    spec = ACTIONS[action]
     item = _item_for(request, pk)
     services.item_action_assert_permitted(user=request.user, item=item, action=action)
     pending = _pending_extension(item)
-    kwargs = {"item": item} if needs_item else {}
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **kwargs)
+    form_kwargs = {"item": item} if spec.form_takes_item else {}
+    refusal = services.item_action_refusal(item=item, action=action, pending_extension=pending)
+    # A form shown before someone else changed the item goes to the service, which says so and
+    # keeps what was typed, even when the change means the action is no longer allowed.
+    stale = request.method == "POST" and request.POST.get("version") != str(item.version)
+    form = None
+    if request.method == "POST" and (refusal is None or stale):
+        form = spec.form(request.POST, request.FILES, **form_kwargs)
         if form.is_valid():
             try:
-                perform(item, form.cleaned_data, pending)
+                spec.perform(item, request.user, form.cleaned_data, pending)
             except services.ItemChanged:
                 item = _item_for(request, pk)
                 pending = _pending_extension(item)
                 form.show_changed(item)
-            except services.TransitionRefused as error:
+            except Refusal as error:
                 form.refusal(error)
             else:
-                messages.success(request, success(form.cleaned_data) if callable(success) else success)
+                messages.success(request, spec.success(form.cleaned_data) if callable(spec.success) else spec.success)
                 return redirect("inspections:item_detail", pk=item.pk)
-    else:
-        form = form_class(initial={"version": item.version}, **kwargs)
+    elif refusal is None:
+        form = spec.form(initial={"version": item.version}, **form_kwargs)
     claim = None
     if action == "verify":
         # What staff are verifying: the force's latest claim, with its evidence.
@@ -216,188 +340,16 @@ def _act(
         {
             "item": item,
             "form": form,
-            "title": title,
-            "button": button,
+            "refusal": refusal,
+            "title": spec.title,
+            "button": spec.button,
             "action": action,
             "pending_extension": pending,
             "claim": claim,
             "today": london_today(),
-            "crumbs": _crumbs(item, (title, None)),
+            "crumbs": _crumbs(item, (spec.title, None)),
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_response_record(
-            item=item, user=request.user, version=data["version"], response=data["response"], reason=data["reason"]
-        )
-
-    return _act(
-        request,
-        pk,
-        action="respond",
-        form_class=forms.ResponseForm,
-        perform=perform,
-        title="Record the force's response",
-        success="Response recorded",
-        button="Save the response",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_update(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_update_post(
-            item=item, user=request.user, version=data["version"], narrative=data["narrative"], files=data["files"]
-        )
-
-    return _act(
-        request,
-        pk,
-        action="update",
-        form_class=forms.UpdateForm,
-        perform=perform,
-        title="Post a progress update",
-        success="Progress update saved",
-        button="Save the update",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_closure_submit(
-            item=item, user=request.user, version=data["version"], narrative=data["narrative"], files=data["files"]
-        )
-
-    return _act(
-        request,
-        pk,
-        action="submit",
-        form_class=forms.SubmitForm,
-        perform=perform,
-        title="Submit for closure",
-        success="Submitted for closure: the inspectorate will verify it",
-        button="Submit for closure",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.extension_request(
-            item=item,
-            user=request.user,
-            version=data["version"],
-            requested_date=data["requested_date"],
-            reason=data["reason"],
-        )
-
-    return _act(
-        request,
-        pk,
-        action="extension_request",
-        form_class=forms.ExtensionRequestForm,
-        perform=perform,
-        title="Ask for more time",
-        success="Extension requested: the inspectorate will decide",
-        button="Ask for more time",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_closure_verify(
-            item=item,
-            user=request.user,
-            version=data["version"],
-            accept=data["decision"] == "accept",
-            note=data["note"],
-        )
-
-    return _act(
-        request,
-        pk,
-        action="verify",
-        form_class=forms.VerifyForm,
-        perform=perform,
-        title="Verify the claim",
-        success=lambda data: "Closed as complete" if data["decision"] == "accept" else "Claim returned to the force",
-        button="Save the decision",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        if pending is None:
-            raise services.TransitionRefused("No extension for this item awaits a decision.")
-        return services.extension_decide(
-            extension=pending,
-            user=request.user,
-            version=data["version"],
-            approve=data["approve"] == "approve",
-            note=data["note"],
-        )
-
-    return _act(
-        request,
-        pk,
-        action="extension_decide",
-        form_class=forms.ExtensionDecideForm,
-        perform=perform,
-        title="Decide the extension",
-        success=lambda data: (
-            "Extension approved: the current target date has moved"
-            if data["approve"] == "approve"
-            else "Extension refused"
-        ),
-        button="Save the decision",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_close(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_close(
-            item=item,
-            user=request.user,
-            version=data["version"],
-            status=data["status"],
-            note=data["note"],
-            superseded_by=data.get("superseded_by"),
-        )
-
-    return _act(
-        request,
-        pk,
-        action="close",
-        form_class=forms.CloseForm,
-        perform=perform,
-        title="Close the item",
-        success="Item closed",
-        button="Close the item",
-        needs_item=True,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def item_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(item, data, pending):
-        return services.item_reopen(item=item, user=request.user, version=data["version"], reason=data["reason"])
-
-    return _act(
-        request,
-        pk,
-        action="reopen",
-        form_class=forms.ReopenForm,
-        perform=perform,
-        title="Reopen the item",
-        success="Item reopened",
-        button="Reopen the item",
+        status=409 if refusal and form is None else 200,
     )
 
 

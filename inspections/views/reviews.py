@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import require_staff
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from inspections import forms, selectors, services
@@ -22,7 +23,7 @@ def _inspection_crumbs(inspection) -> list[tuple[str, str | None]]:
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
-    services.staff_assert(user=request.user)
+    require_staff(request.user)
     if request.method == "POST":
         form = forms.ReviewForm(request.POST)
         if form.is_valid():
@@ -88,7 +89,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review_for(request, pk)
-    services.staff_assert(user=request.user)
+    require_staff(request.user)
     items = list(
         TrackedItem.objects.filter(finding__inspection_id=review.inspection_id)
         .select_related("finding", "force")

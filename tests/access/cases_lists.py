@@ -1,4 +1,4 @@
-"""The lists, exports, dashboard filters and inspection pages (issue 6). Lists are scoped to the
+"""The lists, exports, dashboard filters and inspection pages. Lists are scoped to the
 user, so every signed-in role gets 200 (tests/inspections/test_lists.py checks what each sees)."""
 
 from tests.access.matrix import READ_ALL_SIGNED_IN, READ_OWN_FORCE, Case, expect

@@ -15,7 +15,7 @@ VIEW_FILES = ("*/views.py", "*/views/*.py", "*/views_*.py")
 
 # file: reason. Keep this short; prefer a selector.
 ALLOWED = {
-    # Staff only (services.staff_assert runs first), and staff see every item of the inspection.
+    # Staff only (require_staff runs first), and staff see every item of the inspection.
     "inspections/views/reviews.py": "review_judge lists every item of the inspection for staff",
 }
 

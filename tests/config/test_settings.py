@@ -30,8 +30,17 @@ def test_debug_on_runs_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_site_settings(settings):
-    assert settings.TIME_ZONE == "Europe/London"
-    assert settings.USE_TZ is True
-    assert settings.LANGUAGE_CODE == "en-gb"
-    assert settings.DEBUG is False
+def test_today_is_the_london_date_across_midnight_in_summer_time(settings):
+    # 23:30 UTC on 31 March 2026 is 00:30 on 1 April in London (summer time): a target of 31 March
+    # is overdue by then, so "today" must be the London date, not the UTC one.
+    import datetime as dt
+
+    import time_machine
+
+    from core.dates import london_today
+
+    with time_machine.travel(dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert london_today() == dt.date(2026, 4, 1)
+    with time_machine.travel(dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert london_today() == dt.date(2026, 1, 31)  # winter: London is on UTC
+    assert settings.DEBUG is False  # the suite runs as production does

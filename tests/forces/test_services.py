@@ -1,10 +1,9 @@
 import csv
-from pathlib import Path
 
 import pytest
 
 from forces.models import Force
-from forces.services import FORCES_CSV, ForceDataError, forces_load_from_csv
+from forces.services import ForceDataError, forces_load_from_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +31,6 @@ def test_engage_forces_are_marked():
     engaged = set(Force.objects.filter(monitoring_stage="engage").values_list("name", flat=True))
     assert "Cleveland Police" in engaged
     assert len(engaged) == 6
-
-
-def test_the_project_copy_matches_the_shared_list():
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "forces.csv"
-    if not shared.exists():
-        pytest.skip("shared/ is not beside this checkout")
-    assert FORCES_CSV.read_text() == shared.read_text()
 
 
 def test_a_bad_row_writes_nothing(tmp_path):

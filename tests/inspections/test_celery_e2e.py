@@ -1,4 +1,4 @@
-"""Once end to end (CONVENTIONS 10): a real Celery worker with an embedded beat, on Redis, against
+"""Once end to end: a real Celery worker with an embedded beat, on Redis, against
 the test database, flags an overdue item and sends its email through the outbox.
 
 Runs when DATABASE_URL is PostgreSQL (an SQLite test database lives in this process's memory, out

@@ -1,4 +1,4 @@
-"""The overdue engine's services, called directly with time frozen (CONVENTIONS 10)."""
+"""The overdue engine's services, called directly with time frozen."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -13,12 +13,9 @@ from inspections.selectors import (
     evidence_visible_to,
     findings_visible_to,
     inspections_visible_to,
-    item_for_action_or_404,
-    item_for_staff_action_or_404,
     item_history,
     items_visible_to,
     reviews_visible_to,
-    updates_visible_to,
 )
 from tests import factories
 
@@ -51,7 +48,6 @@ def _everything(user) -> dict[str, set]:
         "items": set(items_visible_to(user=user)),
         "inspections": set(inspections_visible_to(user=user)),
         "findings": set(findings_visible_to(user=user)),
-        "updates": set(updates_visible_to(user=user)),
         "evidence": set(evidence_visible_to(user=user)),
         "reviews": set(reviews_visible_to(user=user)),
     }
@@ -62,7 +58,6 @@ def _of(*parts) -> dict[str, set]:
         "items": {p["item"] for p in parts},
         "inspections": {p["item"].finding.inspection for p in parts},
         "findings": {p["item"].finding for p in parts},
-        "updates": {p["update"] for p in parts if "update" in p},
         "evidence": {p["evidence"] for p in parts if "evidence" in p},
         "reviews": {p["review"] for p in parts if "review" in p},
     }
@@ -108,24 +103,6 @@ def test_get_visible_or_404_hides_another_forces_item(liaison_user, item, other_
     assert get_visible_or_404(items_visible_to(user=liaison_user), pk=item.pk) == item
     with pytest.raises(Http404):
         get_visible_or_404(items_visible_to(user=liaison_user), pk=other_item.pk)
-
-
-def test_item_for_action_is_for_the_forces_liaison_officers(liaison_user, staff_user, manager_user, item, other_item):
-    assert item_for_action_or_404(user=liaison_user, pk=item.pk) == item
-    with pytest.raises(Http404):
-        item_for_action_or_404(user=liaison_user, pk=other_item.pk)
-    for user in (staff_user, manager_user):
-        with pytest.raises(PermissionDenied):
-            item_for_action_or_404(user=user, pk=item.pk)
-
-
-def test_item_for_staff_action_is_for_staff(liaison_user, staff_user, manager_user, item, other_item):
-    assert item_for_staff_action_or_404(user=staff_user, pk=other_item.pk) == other_item
-    with pytest.raises(Http404):
-        item_for_staff_action_or_404(user=liaison_user, pk=other_item.pk)
-    for user in (liaison_user, manager_user):
-        with pytest.raises(PermissionDenied):
-            item_for_staff_action_or_404(user=user, pk=item.pk)
 
 
 def test_permission_helpers(liaison_user, other_liaison_user, staff_user, manager_user, item):

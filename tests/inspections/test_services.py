@@ -98,11 +98,10 @@ def test_a_partial_acceptance_keeps_its_reason(item, liaison_user):
     assert (item.response, item.response_reason) == ("partially_accepted", "Budget allows half.")
 
 
-def test_a_partial_acceptance_without_a_reason_is_refused(item, liaison_user):
+@pytest.mark.parametrize("response", ["partially_accepted", "not_accepted"])
+def test_a_partial_acceptance_or_refusal_without_a_reason_is_refused(item, liaison_user, response):
     refused(
-        lambda: services.item_response_record(
-            item=item, user=liaison_user, version=1, response="not_accepted", reason="  "
-        ),
+        lambda: services.item_response_record(item=item, user=liaison_user, version=1, response=response, reason="  "),
         item=item,
         match="reason",
     )
