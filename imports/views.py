@@ -3,8 +3,9 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -189,22 +190,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
+@login_not_required
 @require_GET
-def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Published findings and their verified status, for anyone signed in (see the README)."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"
-        yield writer.writerow(selectors.OPEN_DATA_HEADER)
-        for row in selectors.open_data_rows():
-            yield writer.writerow([neutralise(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="published-findings.csv"'
-    return response
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    """The old address of the open-data file: the public register's open data replaced it."""
+    return redirect("register:register_download", fmt="csv", permanent=True)

@@ -143,6 +143,16 @@ class VerifyForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter a closing note, or the reason for returning it"},
     )
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text=(
+            "Published in the public register with today's date, for anyone to read. Write nothing "
+            "that names a person or repeats what the force told you in confidence."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
 
 
 class ExtensionDecideForm(VersionedForm):
@@ -178,6 +188,16 @@ class CloseForm(VersionedForm):
         label="Closing note",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a closing note"},
+    )
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text=(
+            "Published in the public register with today's date, for anyone to read. Write nothing "
+            "that names a person or repeats what the force told you in confidence."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, item: TrackedItem, **kwargs) -> None:
@@ -245,10 +265,19 @@ class JudgementForm(GovukForm):
         required=False,
     )
     commentary = forms.CharField(label="Commentary", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text="Published in the public register.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("progress") and cleaned.get("commentary", "").strip():
+        if not cleaned.get("progress") and (
+            cleaned.get("commentary", "").strip() or cleaned.get("public_comment", "").strip()
+        ):
             self.add_error("progress", "Choose a judgement, or remove the commentary")
         return cleaned
 

@@ -54,6 +54,7 @@ class TimelineEntry:
     kind: str = ""
     actor: object = None
     note: str = ""
+    public_comment: str = ""
     evidence: list[EvidenceFile] = field(default_factory=list)
     link: tuple[str, str] | None = None
     status_change: tuple[str, str] | None = None
@@ -82,7 +83,15 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
         if event.from_status and event.to_status:
             change = (labels.get(event.from_status, event.from_status), labels.get(event.to_status, event.to_status))
         entries.append(
-            TimelineEntry(at=event.at, title=title, kind=event.kind, actor=event.actor, note=note, status_change=change)
+            TimelineEntry(
+                at=event.at,
+                title=title,
+                kind=event.kind,
+                actor=event.actor,
+                note=note,
+                public_comment=event.public_comment,
+                status_change=change,
+            )
         )
     for update in item.updates.select_related("author").prefetch_related("evidence"):
         entries.append(
@@ -316,6 +325,7 @@ def item_verify(request: HttpRequest, pk: int) -> HttpResponse:
             version=data["version"],
             accept=data["decision"] == "accept",
             note=data["note"],
+            public_comment=data.get("public_comment", ""),
         )
 
     return _act(
@@ -369,6 +379,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
             status=data["status"],
             note=data["note"],
             superseded_by=data.get("superseded_by"),
+            public_comment=data.get("public_comment", ""),
         )
 
     return _act(
