@@ -17,8 +17,10 @@ from imports import selectors, services
 from imports.forms import InspectionForm, UploadForm
 from imports.models import ImportBatch
 from imports.parsing import COLUMNS, ImportFileError
+from inspections.selectors import findings_similar, findings_visible_to
 
 PREVIEW_PAGE_SIZE = 500
+SIMILAR_ROWS = 50
 TEMPLATE_ROWS = [
     (
         "CoC1",
@@ -127,6 +129,13 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
     rows = [row for row in batch.rows if row["problems"]] if only_problems else batch.rows
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     problem_rows = [row for row in batch.rows if row["problems"]]
+    # Each row on this page with the earlier findings worded most like it (the recurring findings).
+    earlier = findings_visible_to(user=request.user)
+    # One look-up per row: the first SIMILAR_ROWS rows of the page only, so a large page stays quick.
+    page.object_list = [
+        {**row, "similar": findings_similar(text=row["text"], findings=earlier, limit=3) if n < SIMILAR_ROWS else None}
+        for n, row in enumerate(page.object_list)
+    ]
     context = {
         "batch": batch,
         "page": page,

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.forms import GovukDateField, GovukForm
 from inspections import services
-from inspections.models import Judgement, TrackedItem
+from inspections.models import Judgement, Theme, TrackedItem
 
 
 class VersionedForm(GovukForm):
@@ -283,3 +283,23 @@ class JudgementForm(GovukForm):
 
 
 JudgementFormSet = forms.formset_factory(JudgementForm, extra=0, can_delete=False)
+
+
+class ThemeForm(GovukForm):
+    name = forms.CharField(label="Name", max_length=80, error_messages={"required": "Enter the theme's name"})
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="One line, shown beside the theme in the public register.",
+        max_length=300,
+        required=False,
+    )
+
+
+class FindingThemesForm(GovukForm):
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        help_text="Choose every theme the finding belongs to, or none.",
+        queryset=Theme.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -257,3 +257,10 @@ def recurrence_summary(*, similar: list[SimilarFinding], items: QuerySet[Tracked
     return Recurrence(
         times=len(similar), forces=row["forces"], since=min(years) if years else None, still_open=row["still_open"]
     )
+
+
+def themes_with_counts() -> QuerySet:
+    """The managed list of themes, each with how many findings carry it."""
+    from inspections.models import Theme
+
+    return Theme.objects.annotate(finding_count=Count("findings")).order_by("name")

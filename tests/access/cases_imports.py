@@ -80,5 +80,7 @@ CASES = [
         expected=STAFF_WRITE,
     ),
     # The old open-data address: a permanent redirect to the public register's file, for anyone.
-    Case("imports:open_data", expected=expect(anonymous=301, own_liaison=301, other_liaison=301, staff=301, manager=301)),
+    Case(
+        "imports:open_data", expected=expect(anonymous=301, own_liaison=301, other_liaison=301, staff=301, manager=301)
+    ),
 ]
