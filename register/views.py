@@ -179,7 +179,9 @@ def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
     findings = list(inspection.findings.prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name"))))
     rollups = selectors.finding_rollups(findings=findings, today=today)
     rows = [{"finding": f, "url": finding_url(f), "rollup": rollups.get(f.pk, {})} for f in findings]
-    counts = selectors.status_counts(items=TrackedItem.objects.filter(finding__inspection=inspection), today=today)
+    counts = selectors.status_counts(
+        items=selectors.public_items(today=today).filter(finding__inspection=inspection), today=today
+    )
     return render(
         request,
         "register/inspection_detail.html",
