@@ -408,8 +408,9 @@ class ItemEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     # What the inspectorate chose to say in public about this step (the public register shows it);
-    # `note` stays internal (the force and staff see it, the public never does).
-    public_comment = models.TextField(blank=True)
+    # `note` stays internal (the force and staff see it, the public never does). A database default
+    # too, for the sweep's hand-written INSERT of clock events.
+    public_comment = models.TextField(blank=True, default="", db_default="")
     target_date = models.DateField(null=True, blank=True, help_text="The target it concerns.")
     # For clock events: the day the clock fired, so one item cannot be flagged twice for one day.
     clock_day = models.DateField(null=True, blank=True)
