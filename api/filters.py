@@ -38,10 +38,14 @@ class FindingFilter(django_filters.FilterSet):
     inspection = IdFilter(field_name="inspection_id", help_text="Inspection id")
     programme = django_filters.CharFilter(field_name="inspection__programme__slug", help_text="Programme slug")
     category = django_filters.ChoiceFilter(choices=Finding.Category.choices)
+    theme = django_filters.CharFilter(method="filter_theme", help_text="Theme slug, e.g. vetting")
 
     class Meta:
         model = Finding
-        fields = ["inspection", "programme", "category"]
+        fields = ["inspection", "programme", "category", "theme"]
+
+    def filter_theme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=Finding.objects.filter(themes__slug=value).values("pk"))
 
 
 class TrackedItemFilter(django_filters.FilterSet):
@@ -52,6 +56,7 @@ class TrackedItemFilter(django_filters.FilterSet):
     inspection = IdFilter(field_name="finding__inspection_id", help_text="Inspection id")
     finding = IdFilter(field_name="finding_id", help_text="Finding id")
     programme = django_filters.CharFilter(field_name="finding__inspection__programme__slug", help_text="Programme slug")
+    theme = django_filters.CharFilter(method="filter_theme", help_text="Theme slug of the finding, e.g. vetting")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="Open and past the current target date (London date)"
     )
@@ -59,6 +64,9 @@ class TrackedItemFilter(django_filters.FilterSet):
     class Meta:
         model = TrackedItem
         fields = ["force", "status", "response", "category", "inspection", "finding", "programme", "overdue"]
+
+    def filter_theme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(finding_id__in=Finding.objects.filter(themes__slug=value).values("pk"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

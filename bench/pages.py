@@ -35,6 +35,7 @@ from demo.scale import print_progress, scale_seed  # noqa: E402
 from inspections.models import TrackedItem  # noqa: E402
 
 P95_TARGET_MS = 300.0
+REGISTER_P95_TARGET_MS = 100.0
 EXPORT_ROWS_PER_S = 50_000
 EXPORT_PEAK_MB = 200
 
@@ -150,6 +151,22 @@ def main() -> None:
         ("Item list, text search (vetting)", items_url + "?q=vetting", False, admin_items + "?q=vetting", True),
         ("Item page", reverse("inspections:item_detail", kwargs={"pk": item.pk}), False, None, True),
         ("Force page", reverse("forces:force_detail", kwargs={"slug": force_slug}), False, None, True),
+        # The public register, uncached (the shared cache cleared before each request): target p95 <= 100 ms.
+        (
+            "Register: force page (uncached)",
+            reverse("register:force_detail", kwargs={"slug": force_slug}),
+            True,
+            None,
+            "register",
+        ),
+        (
+            "Register: search (uncached)",
+            reverse("register:search") + "?q=vetting&theme=vetting&status=being_progressed",
+            True,
+            None,
+            "register",
+        ),
+        ("Register: search, no filter (uncached)", reverse("register:search"), True, None, "register"),
     ]
     rows = []
     for label, url, clear, admin_url, targeted in pages:
@@ -169,7 +186,9 @@ def main() -> None:
     for label, measured, floor, alt, targeted in rows:
         median, p95, floor_median = statistics.median(measured), percentile(measured, 95), statistics.median(floor)
         ratio = median / max(floor_median, 0.01)
-        checks = [p95 <= P95_TARGET_MS, median <= 2 * floor_median + 50]
+        checks = [p95 <= (REGISTER_P95_TARGET_MS if targeted == "register" else P95_TARGET_MS)]
+        if targeted != "register":
+            checks.append(median <= 2 * floor_median + 50)
         if alt:
             checks.append(median < statistics.median(alt))
         verdict = ("PASS" if all(checks) else "MISS") if targeted else "-"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "django_tables2",
     "django_filters",
@@ -67,9 +68,12 @@ INSTALLED_APPS = [
     "imports",
     "api",
     "demo",
+    "register",
 ]
 
 MIDDLEWARE = [
+    # First: the public register's requests lose their cookies before the session sees them.
+    "register.http.PublicRegisterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -257,6 +261,13 @@ IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=1_000)
 # default (one machine), or a shared cache such as Redis (IMPORT_PROGRESS_CACHE_URL=redis://...).
 CACHES["imports"] = env.cache("IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}")
 IMPORT_PROGRESS_CACHE = "imports"
+
+# The public register (register app, /register/): how long a page may be kept by us and by any
+# proxy or CDN (seconds), how many requests a minute one client may make (0: no limit), and, behind
+# a trusted proxy, the request header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
+REGISTER_CACHE_SECONDS = env.int("REGISTER_CACHE_SECONDS", default=300)
+REGISTER_RATE_LIMIT = env.int("REGISTER_RATE_LIMIT", default=120)
+REGISTER_CLIENT_IP_HEADER = env.str("REGISTER_CLIENT_IP_HEADER", default="")
 
 # The read-only API (api app): tokens for scripts, the session for the browsable documentation.
 REST_FRAMEWORK = {

@@ -4,12 +4,15 @@ from django.urls import include, path
 from accounts.urls import auth_urlpatterns
 from core.views import healthz
 from forces import urls as forces_urls
+from register.views import robots_txt
 from reporting.urls import force_urlpatterns
 from reporting.views.dashboard import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("register/", include("register.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),

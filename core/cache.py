@@ -15,6 +15,7 @@ a write in one process would leave the others' figures stale for up to CACHE_SEC
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -45,8 +46,24 @@ def data_generation() -> str:
     return value
 
 
+def _changed_at_key() -> str:
+    return f"{_prefix()}:changed-at"
+
+
 def _bump() -> None:
     cache.set(_generation_key(), uuid.uuid4().hex, timeout=None)
+    cache.set(_changed_at_key(), time.time(), timeout=None)
+
+
+def data_changed_at() -> float:
+    """When the data last changed (a Unix time), as far as the cache knows: the public register's
+    Last-Modified. Before any recorded change, the first time anyone asked."""
+    key = _changed_at_key()
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, time.time(), timeout=None)
+        value = cache.get(key) or time.time()
+    return float(value)
 
 
 def data_changed(*, committed: bool = False) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.cache import data_changed
 from forces.models import Force
 from forces.services import forces_load_from_csv
-from inspections.models import Finding, Inspection, Programme, TrackedItem
+from inspections.models import Finding, Inspection, Programme, Theme, TrackedItem, inspection_slug
 
 SCALE_PREFIX = "SCALE-"
 SCOPES = ("police", "fire", "single")
@@ -49,6 +49,7 @@ def scale_seed(
     fire = list(Force.objects.filter(kind=Force.Kind.FIRE, active_until__isnull=True).values_list("id", flat=True))
     every = list(Force.objects.filter(active_until__isnull=True).values_list("id", flat=True))
     programmes = list(Programme.objects.all())
+    themes = dict(Theme.objects.values_list("slug", "id"))
     start_serial = Inspection.objects.filter(reference__startswith=SCALE_PREFIX).count()
 
     created = 0
@@ -66,6 +67,7 @@ def scale_seed(
                     programme=rng.choice(programmes),
                     title=f"Scale inspection {n_inspection}",
                     reference=f"{SCALE_PREFIX}{n_inspection:07d}",
+                    slug=inspection_slug(f"{SCALE_PREFIX}{n_inspection:07d}"),
                     published_on=published,
                     fieldwork_start=published - dt.timedelta(days=120),
                     fieldwork_end=published - dt.timedelta(days=100),
@@ -94,6 +96,15 @@ def scale_seed(
                 for finding in findings:
                     finding.inspection = inspection
             Finding.objects.bulk_create([f for _, _, findings in batch for f in findings], batch_size=2000)
+            Finding.themes.through.objects.bulk_create(
+                [
+                    Finding.themes.through(finding_id=f.pk, theme_id=themes[TEXT_THEMES[TEXTS.index(f.text)]])
+                    for _, _, findings in batch
+                    for f in findings
+                    if TEXT_THEMES[TEXTS.index(f.text)] in themes
+                ],
+                batch_size=5000,
+            )
             _insert_items([(f, forces) for _, forces, findings in batch for f in findings], today=today)
             created += batch_items
             progress(_bar(min(created, items), items))
@@ -172,6 +183,18 @@ TEXTS = [
     "The force should improve how it manages registered sex offenders, including the timeliness of home visits.",
     "Chief fire officers should make sure their services have an effective confidential reporting line.",
     "The force should make sure that suspects released under investigation are managed and victims kept informed.",
+]
+
+# Each text's theme (the same position in TEXTS), so the register's theme filters have data.
+TEXT_THEMES = [
+    "child-protection",
+    "crime-recording",
+    "vetting",
+    "protection",
+    "vawg",
+    "child-protection",
+    "leadership-and-culture",
+    "response",
 ]
 
 

@@ -25,6 +25,7 @@ from inspections.models import (
     Judgement,
     Programme,
     ProgressUpdate,
+    Theme,
     TrackedItem,
 )
 
@@ -775,10 +776,48 @@ def _load_inspections(*, today: dt.date, users: dict[str, User]) -> None:
                 _track(finding=finding, force=force, today=today, rng=rng, users=users)
     _review_cleveland(inspections=inspections, users=users)
     _supersede_and_withdraw(inspections=inspections, users=users)
+    _tag_themes()
+
+
+# Demo findings are filed under a theme when their text uses one of its words.
+THEME_WORDS = {
+    "vetting": ("vetting", "vetted", "corruption", "misconduct", "professional standards"),
+    "child-protection": ("child", "children", "missing", "exploitation"),
+    "custody": ("custody", "detain"),
+    "vawg": ("domestic abuse", "violence against women", "stalking", "sexual", "rape"),
+    "crime-recording": ("recording", "crime data", "record crime", "records"),
+    "leadership-and-culture": ("leader", "culture", "wellbeing", "workforce", "supervis"),
+    "protection": ("protection", "fire safety", "risk-based inspection", "premises"),
+    "response": ("response", "999", "emergency", "calls", "attend"),
+}
+PUBLIC_COMMENTS_COMPLETE = (
+    "We have reviewed the force's evidence and are satisfied that this recommendation has been met.",
+    "Complete: we saw the new process working during our revisit.",
+    "We are satisfied this has been done. We will check it remains in place at our next inspection.",
+)
+
+
+def _tag_themes() -> None:
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    through = Finding.themes.through
+    links = []
+    for finding_id, text in Finding.objects.values_list("id", "text"):
+        lowered = text.lower()
+        for slug, words in THEME_WORDS.items():
+            if slug in themes and any(word in lowered for word in words):
+                links.append(through(finding_id=finding_id, theme_id=themes[slug].pk))
+    through.objects.bulk_create(links, ignore_conflicts=True)
 
 
 def _close_as(
-    item: TrackedItem, *, status: str, day: dt.date, staff: User, note: str, successor: TrackedItem | None = None
+    item: TrackedItem,
+    *,
+    status: str,
+    day: dt.date,
+    staff: User,
+    note: str,
+    successor: TrackedItem | None = None,
+    public_comment: str = "",
 ) -> None:
     ItemEvent.objects.create(
         item=item,
@@ -788,6 +827,7 @@ def _close_as(
         from_status=item.status,
         to_status=status,
         note=note,
+        public_comment=public_comment,
     )
     item.status = status
     item.closed_on = day
@@ -813,6 +853,7 @@ def _supersede_and_withdraw(*, inspections: dict[str, Inspection], users: dict[s
                 staff=users["staff"],
                 note=f"Replaced by recommendation {ref} of the post-inspection review.",
                 successor=new,
+                public_comment=f"Replaced by recommendation {ref} of our post-inspection review of the force.",
             )
     vawg = inspections.get(THEMATIC_VAWG.reference)
     if vawg is not None:
@@ -827,6 +868,7 @@ def _supersede_and_withdraw(*, inspections: dict[str, Inspection], users: dict[s
                 day=dt.date(2023, 7, 20),
                 staff=users["staff"],
                 note="Withdrawn: the national violence against women and girls framework now sets this requirement.",
+                public_comment="Withdrawn: the national framework for tackling violence against women and girls now sets this requirement for every force.",
             )
 
 
@@ -931,6 +973,7 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
                         from_status="submitted",
                         to_status="complete",
                         note=item.closing_note,
+                        public_comment=rng.choice(PUBLIC_COMMENTS_COMPLETE) if rng.random() < 0.6 else "",
                     )
                 )
     if item.is_open and item.response == TrackedItem.Response.NOT_ACCEPTED and age > 400 and rng.random() < 0.6:
@@ -949,6 +992,7 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
                 from_status=from_status,
                 to_status="not_implemented",
                 note=item.closing_note,
+                public_comment="The force did not accept this recommendation. We will look at this area again at our next inspection of the force.",
             )
         )
     if updates:
@@ -1031,5 +1075,6 @@ def _review_cleveland(*, inspections: dict[str, Inspection], users: dict[str, Us
             at=at(review.review_date, 17),
             actor=review.reviewer,
             note=f"{Judgement.Progress(progress).label}. {commentary}".strip(),
+            public_comment=f"Our post-inspection review found {Judgement.Progress(progress).label.lower()}.",
         )
         TrackedItem.objects.filter(pk=item.pk).update(latest_progress=progress)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-COLUMNS = ("reference", "category", "text", "forces", "target_date", "cause_of_concern")
+COLUMNS = ("reference", "category", "text", "forces", "target_date", "cause_of_concern", "themes")
 REQUIRED_COLUMNS = ("reference", "category", "text", "forces")
 HEADER_ALIASES = {
     "ref": "reference",
@@ -24,6 +24,7 @@ HEADER_ALIASES = {
     "date": "target_date",
     "cause_of_concern_reference": "cause_of_concern",
     "answers_cause_of_concern": "cause_of_concern",
+    "theme": "themes",
 }
 
 XLSX_MAGIC = b"PK\x03\x04"

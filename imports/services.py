@@ -21,7 +21,7 @@ from core.spreadsheets import FORMULA_PREFIXES
 from forces.models import Force
 from imports.models import ImportBatch
 from imports.parsing import ParsedFile, cell_text, file_read
-from inspections.models import Finding, Inspection, ItemEvent, TrackedItem
+from inspections.models import Finding, Inspection, ItemEvent, Theme, TrackedItem
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ COLUMN_LABELS = {
     "forces": "forces",
     "target_date": "target date",
     "cause_of_concern": "cause of concern",
+    "themes": "themes",
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y")
 REFERENCE_MAX = Finding._meta.get_field("reference").max_length
@@ -104,6 +105,23 @@ class _ForceDirectory:
         return list(dict.fromkeys(ids)), problems
 
 
+def _themes_resolve(text: str, themes: dict[str, tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """Theme names or slugs separated by ";" (any case) -> theme ids, and a problem per unknown one."""
+    ids: list[int] = []
+    problems: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        found = themes.get(" ".join(part.split()).casefold())
+        if found is None:
+            problems.append(
+                f'Themes: "{part}" is not one of the themes. Check the list of themes, or ask for it to be added'
+            )
+        elif found[0] not in ids:
+            ids.append(found[0])
+    return ids, problems
+
+
 def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -134,6 +152,9 @@ def _formula_problem(column: str, raw: object) -> str | None:
 def _check_rows(*, parsed: ParsedFile, inspection: Inspection) -> tuple[list[dict], int, int]:
     """Every row as it will be saved, with every problem found in it."""
     directory = _ForceDirectory()
+    themes = {}
+    for pk, name, slug in Theme.objects.values_list("id", "name", "slug"):
+        themes[name.casefold()] = themes[slug.casefold()] = (pk, name)
     existing = dict(Finding.objects.filter(inspection=inspection).values_list("reference", "category"))
     existing_folded = {ref.casefold(): ref for ref in existing}
     file_categories: dict[str, str] = {}
@@ -151,6 +172,8 @@ def _check_rows(*, parsed: ParsedFile, inspection: Inspection) -> tuple[list[dic
         forces_text = cell_text(cells.get("forces")).strip()
         target_raw = cells.get("target_date")
         concern_ref = cell_text(cells.get("cause_of_concern")).strip()
+        theme_ids, theme_problems = _themes_resolve(cell_text(cells.get("themes")), themes)
+        problems += theme_problems
 
         if not reference:
             problems.append("Reference: enter the finding's reference, for example R3")
@@ -209,6 +232,7 @@ def _check_rows(*, parsed: ParsedFile, inspection: Inspection) -> tuple[list[dic
                 "force_ids": force_ids,
                 "target_date": target_date,
                 "cause_of_concern": concern_ref,
+                "theme_ids": theme_ids,
                 "problems": problems,
             }
         )
@@ -312,6 +336,14 @@ def _save_chunk(*, rows: list[dict], inspection: Inspection, concern_ids: dict[s
         for row in rows
     ]
     Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+    Finding.themes.through.objects.bulk_create(
+        [
+            Finding.themes.through(finding_id=finding.pk, theme_id=theme_id)
+            for finding, row in zip(findings, rows, strict=True)
+            for theme_id in row.get("theme_ids", [])
+        ],
+        batch_size=BATCH_SIZE,
+    )
     items = [
         TrackedItem(
             finding_id=finding.pk,

@@ -3,8 +3,9 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -16,8 +17,10 @@ from imports import selectors, services
 from imports.forms import InspectionForm, UploadForm
 from imports.models import ImportBatch
 from imports.parsing import COLUMNS, ImportFileError
+from inspections.selectors import findings_similar, findings_visible_to
 
 PREVIEW_PAGE_SIZE = 500
+SIMILAR_ROWS = 50
 TEMPLATE_ROWS = [
     (
         "CoC1",
@@ -126,6 +129,13 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
     rows = [row for row in batch.rows if row["problems"]] if only_problems else batch.rows
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     problem_rows = [row for row in batch.rows if row["problems"]]
+    # Each row on this page with the earlier findings worded most like it (the recurring findings).
+    earlier = findings_visible_to(user=request.user)
+    # One look-up per row: the first SIMILAR_ROWS rows of the page only, so a large page stays quick.
+    page.object_list = [
+        {**row, "similar": findings_similar(text=row["text"], findings=earlier, limit=3) if n < SIMILAR_ROWS else None}
+        for n, row in enumerate(page.object_list)
+    ]
     context = {
         "batch": batch,
         "page": page,
@@ -189,22 +199,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
+@login_not_required
 @require_GET
-def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Published findings and their verified status, for anyone signed in (see the README)."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"
-        yield writer.writerow(selectors.OPEN_DATA_HEADER)
-        for row in selectors.open_data_rows():
-            yield writer.writerow([neutralise(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="published-findings.csv"'
-    return response
+def open_data_csv(request: HttpRequest) -> HttpResponse:
+    """The old address of the open-data file: the public register's open data replaced it."""
+    return redirect("register:register_download", fmt="csv", permanent=True)

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.forms import GovukDateField, GovukForm
 from inspections import services
-from inspections.models import Judgement, TrackedItem
+from inspections.models import Judgement, Theme, TrackedItem
 
 
 class VersionedForm(GovukForm):
@@ -143,6 +143,16 @@ class VerifyForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter a closing note, or the reason for returning it"},
     )
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text=(
+            "Published in the public register with today's date, for anyone to read. Write nothing "
+            "that names a person or repeats what the force told you in confidence."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
 
 
 class ExtensionDecideForm(VersionedForm):
@@ -178,6 +188,16 @@ class CloseForm(VersionedForm):
         label="Closing note",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a closing note"},
+    )
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text=(
+            "Published in the public register with today's date, for anyone to read. Write nothing "
+            "that names a person or repeats what the force told you in confidence."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, item: TrackedItem, **kwargs) -> None:
@@ -245,12 +265,41 @@ class JudgementForm(GovukForm):
         required=False,
     )
     commentary = forms.CharField(label="Commentary", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    public_comment = forms.CharField(
+        label="Public comment (optional)",
+        help_text="Published in the public register.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("progress") and cleaned.get("commentary", "").strip():
+        if not cleaned.get("progress") and (
+            cleaned.get("commentary", "").strip() or cleaned.get("public_comment", "").strip()
+        ):
             self.add_error("progress", "Choose a judgement, or remove the commentary")
         return cleaned
 
 
 JudgementFormSet = forms.formset_factory(JudgementForm, extra=0, can_delete=False)
+
+
+class ThemeForm(GovukForm):
+    name = forms.CharField(label="Name", max_length=80, error_messages={"required": "Enter the theme's name"})
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="One line, shown beside the theme in the public register.",
+        max_length=300,
+        required=False,
+    )
+
+
+class FindingThemesForm(GovukForm):
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        help_text="Choose every theme the finding belongs to, or none.",
+        queryset=Theme.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

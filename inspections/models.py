@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -35,10 +36,36 @@ class Programme(TimeStampedModel):
         return self.name
 
 
+class Theme(TimeStampedModel):
+    """A subject the inspectorate files findings under (vetting, custody, ...): a managed list that
+    staff keep, so that every list, export, dashboard and the public register can filter by it."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def inspection_slug(reference: str) -> str:
+    """The stable public address of an inspection, from its reference ("PEEL-2025-CLE" ->
+    "peel-2025-cle")."""
+    return slugify(reference)[:80] or "inspection"
+
+
 class Inspection(TimeStampedModel):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="inspections")
     title = models.CharField(max_length=300)
     reference = models.CharField(max_length=40, unique=True)
+    # The public register's address for the inspection. Set once from the reference when the row is
+    # first saved (every way of creating an inspection gets one) and never changed afterwards, so a
+    # published link keeps working even if the reference is corrected.
+    slug = models.SlugField(max_length=80, unique=True)
     forces = models.ManyToManyField(Force, related_name="inspections", blank=True)
     fieldwork_start = models.DateField(null=True, blank=True)
     fieldwork_end = models.DateField(null=True, blank=True)
@@ -71,6 +98,19 @@ class Inspection(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        base = inspection_slug(self.reference)
+        slug, n = base, 1
+        while Inspection.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base[:75]}-{n}"
+        return slug
 
     @property
     def is_published(self) -> bool:
@@ -108,6 +148,7 @@ class Finding(TimeStampedModel):
         null=True, blank=True, help_text="The date in the finding's own wording, copied to each force's item."
     )
     position = models.PositiveIntegerField(default=0)
+    themes = models.ManyToManyField(Theme, related_name="findings", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -366,6 +407,10 @@ class ItemEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
+    # What the inspectorate chose to say in public about this step (the public register shows it);
+    # `note` stays internal (the force and staff see it, the public never does). A database default
+    # too, for the sweep's hand-written INSERT of clock events.
+    public_comment = models.TextField(blank=True, default="", db_default="")
     target_date = models.DateField(null=True, blank=True, help_text="The target it concerns.")
     # For clock events: the day the clock fired, so one item cannot be flagged twice for one day.
     clock_day = models.DateField(null=True, blank=True)
@@ -379,6 +424,12 @@ class ItemEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["item", "at"], name="event_item_at_idx"),
+            # The public register's feed and trail: what changed in public, newest first.
+            models.Index(
+                fields=["-at"],
+                condition=~Q(to_status="") | ~Q(public_comment="") | Q(kind="extension_approved"),
+                name="event_public_at_idx",
+            ),
             models.Index(
                 fields=["id"],
                 condition=Q(notified_at__isnull=True, kind__in=["became_overdue", "response_late", "action_plan_late"]),

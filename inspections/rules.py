@@ -9,7 +9,7 @@ docs/domain.md explains the rules in words.
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from inspections.models import OPEN_STATUSES, ItemStatus, ProgressUpdate, Response
@@ -157,3 +157,76 @@ def action_plan_due(
     if programme_slug == NCPI_PROGRAMME_SLUG:
         return published_on + dt.timedelta(days=NCPI_PLAN_DAYS)
     return None
+
+
+# --- The public register ---------------------------------------------------------------------
+# What the public sees of an item's status. A force's claim that it is done ("submitted for
+# closure") is not verified, so in public it stays "being progressed" until the inspectorate
+# decides; nothing else a force or the inspectorate's staff say internally reaches the register.
+PUBLIC_STATUSES = {
+    "awaiting_review": ("Awaiting review", (ItemStatus.PUBLISHED,)),
+    "being_progressed": ("Being progressed", (ItemStatus.IN_PROGRESS, ItemStatus.SUBMITTED)),
+    "complete": ("Complete", (ItemStatus.COMPLETE,)),
+    "not_implemented": ("Not implemented", (ItemStatus.NOT_IMPLEMENTED,)),
+    "superseded": ("Superseded", (ItemStatus.SUPERSEDED,)),
+    "withdrawn": ("Withdrawn", (ItemStatus.WITHDRAWN,)),
+}
+PUBLIC_STATUS_OF = {status: name for name, (_label, statuses) in PUBLIC_STATUSES.items() for status in statuses}
+
+
+def public_status(status: str) -> str:
+    """The public name of an item status ("submitted" -> "being_progressed")."""
+    return PUBLIC_STATUS_OF.get(status, "awaiting_review")
+
+
+def public_status_label(status: str) -> str:
+    return PUBLIC_STATUSES[public_status(status)][0]
+
+
+def public_status_q(name: str) -> Q:
+    return Q(status__in=PUBLIC_STATUSES[name][1])
+
+
+def public_item_q(*, today: dt.date) -> Q:
+    """An item the public register may show: its inspection is out of embargo."""
+    return published_q(today=today, path="finding__inspection__")
+
+
+# --- Implementation rates (as the US GAO reports them) ------------------------------------------
+# Of the items (one finding for one force) published in a period, the share the inspectorate closed
+# as complete within one, two and four years of publication. A window counts only items old enough
+# for it: an item published eight months ago is in no denominator of "within one year" yet. One
+# year is 365 days, two 730 and four 1,461, the same on every database. Against the ORIGINAL
+# target date as well, so that extensions cannot hide slippage: of the items whose original target
+# date has passed, the share complete on or before it.
+IMPLEMENTATION_WINDOWS = {1: 365, 2: 730, 4: 1461}
+
+
+def window_elapsed_q(*, years: int, today: dt.date, path: str = "finding__inspection__") -> Q:
+    """Published at least the window's days before `today`."""
+    return Q(**{f"{path}published_on__lte": today - dt.timedelta(days=IMPLEMENTATION_WINDOWS[years])})
+
+
+def complete_within_q(*, years: int, path: str = "finding__inspection__") -> Q:
+    """Closed as complete no later than the window's days after publication."""
+    return Q(
+        status=ItemStatus.COMPLETE,
+        closed_on__lte=F(f"{path}published_on") + dt.timedelta(days=IMPLEMENTATION_WINDOWS[years]),
+    )
+
+
+def original_target_passed_q(*, today: dt.date) -> Q:
+    return Q(original_target_date__lt=today)
+
+
+def complete_by_original_target_q() -> Q:
+    """Closed as complete on or before the original target date (extensions do not count)."""
+    return Q(status=ItemStatus.COMPLETE, closed_on__lte=F("original_target_date"))
+
+
+def complete_by_current_target_q() -> Q:
+    return Q(status=ItemStatus.COMPLETE, closed_on__lte=F("current_target_date"))
+
+
+def current_target_passed_q(*, today: dt.date) -> Q:
+    return Q(current_target_date__lt=today)

@@ -2,12 +2,17 @@
 through these functions, and anything outside a user's scope answers 404."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Value
 
 from accounts.models import User
 from forces.selectors import force_ids_for
+from inspections import rules
 from inspections.models import (
     EvidenceFile,
     Finding,
@@ -134,3 +139,104 @@ def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
     ]
     entries.reverse()
     return entries
+
+
+# --- Recurring findings ----------------------------------------------------------------------------
+# Two findings "recur" when their texts are alike by trigram similarity: the share of three-letter
+# pieces the two texts have in common (PostgreSQL's pg_trgm `similarity`, 0 to 1). Tuned on real
+# published areas for improvement (docs/register.md): the same recommendation made to another force
+# in other words scored 0.44 to 0.81, different recommendations that share "The force should
+# improve..." 0.21 to 0.29. 0.4 keeps the first and drops the second.
+RECURRENCE_THRESHOLD = 0.4
+RECURRENCE_LIMIT = 10
+
+
+def text_trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of a text: each word (letters and digits, lower case) padded with two
+    spaces before and one after, cut into every run of three characters."""
+    grams: set[str] = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def text_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(a, b) in Python: shared trigrams over all trigrams of the two texts."""
+    first, second = text_trigrams(a), text_trigrams(b)
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
+@dataclass(frozen=True)
+class SimilarFinding:
+    finding: Finding
+    similarity: float
+
+
+def findings_similar(
+    *, text: str, findings: QuerySet[Finding], exclude_id: int | None = None, limit: int = RECURRENCE_LIMIT
+) -> list[SimilarFinding]:
+    """The findings of `findings` (already scoped: a user's, or the published ones) whose text is
+    at least RECURRENCE_THRESHOLD alike to `text`, most alike first. PostgreSQL answers through the
+    trigram index (finding_text_trgm_idx); elsewhere the texts are compared in Python."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    base = findings.exclude(pk=exclude_id) if exclude_id else findings
+    base = base.select_related("inspection")
+    if connection.vendor == "postgresql":
+        value = Value(text)
+        rows = (
+            base.filter(TrigramSimilar(F("text"), value))
+            .annotate(similarity=TrigramSimilarity("text", value))
+            .filter(similarity__gte=RECURRENCE_THRESHOLD)
+            .order_by("-similarity", "-inspection__published_on", "pk")[:limit]
+        )
+        return [SimilarFinding(row, float(row.similarity)) for row in rows]
+    wanted = text_trigrams(text)
+    scored = []
+    for pk, other in base.values_list("pk", "text").iterator(chunk_size=2000):
+        grams = text_trigrams(other)
+        union = wanted | grams
+        score = len(wanted & grams) / len(union) if union else 0.0
+        if score >= RECURRENCE_THRESHOLD:
+            scored.append((score, pk))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    chosen = scored[:limit]
+    by_pk = base.in_bulk([pk for _score, pk in chosen])
+    return [SimilarFinding(by_pk[pk], score) for score, pk in chosen if pk in by_pk]
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """ "Made 14 times to 9 forces since 2017, 6 still open": over the similar findings' items."""
+
+    times: int
+    forces: int
+    since: int | None
+    still_open: int
+
+
+def recurrence_summary(*, similar: list[SimilarFinding], items: QuerySet[TrackedItem]) -> Recurrence | None:
+    """How often the similar findings were made, to how many forces, since when, and how many of
+    their items (of `items`, already scoped) are still open. One aggregate query."""
+    if not similar:
+        return None
+    ids = [entry.finding.pk for entry in similar]
+    row = (
+        items.filter(finding_id__in=ids)
+        .order_by()
+        .aggregate(forces=Count("force_id", distinct=True), still_open=Count("id", filter=rules.open_q()))
+    )
+    years = [entry.finding.inspection.published_on.year for entry in similar if entry.finding.inspection.published_on]
+    return Recurrence(
+        times=len(similar), forces=row["forces"], since=min(years) if years else None, still_open=row["still_open"]
+    )
+
+
+def themes_with_counts() -> QuerySet:
+    """The managed list of themes, each with how many findings carry it."""
+    from inspections.models import Theme
+
+    return Theme.objects.annotate(finding_count=Count("findings")).order_by("name")

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts import permissions
 from accounts.models import User
@@ -31,11 +32,13 @@ from core.urls import item_url
 from inspections.models import (
     EvidenceFile,
     ExtensionRequest,
+    Finding,
     FollowUpReview,
     Inspection,
     ItemEvent,
     Judgement,
     ProgressUpdate,
+    Theme,
     TrackedItem,
 )
 from notifications.services import message_enqueue
@@ -141,11 +144,13 @@ def _transition(
     kind: str,
     changes: dict | None = None,
     note: str = "",
+    public_comment: str = "",
     target_date: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> ItemEvent:
     """Apply `changes` only if the item is still at `version`, bump the version, record the event
-    and the history. Must run inside transaction.atomic()."""
+    and the history. Must run inside transaction.atomic(). `public_comment` is what the
+    inspectorate says about this step in the public register; `note` never leaves the service."""
     changes = dict(changes or {})
     now = at or timezone.now()
     from_status = item.status
@@ -166,6 +171,7 @@ def _transition(
         from_status=from_status if item.status != from_status else "",
         to_status=item.status if item.status != from_status else "",
         note=note,
+        public_comment=(public_comment or "").strip(),
         target_date=target_date,
     )
 
@@ -472,10 +478,17 @@ def extension_request(
 
 
 def item_closure_verify(
-    *, item: TrackedItem, user: User, version: int, accept: bool, note: str, today: dt.date | None = None
+    *,
+    item: TrackedItem,
+    user: User,
+    version: int,
+    accept: bool,
+    note: str,
+    public_comment: str = "",
+    today: dt.date | None = None,
 ) -> ItemEvent:
     """Accept a closure claim (closed complete, with a closing note) or return it to in progress
-    with a reason the force sees."""
+    with a reason the force sees. `public_comment`, if any, is published in the register."""
     permissions.require_staff(user)
     _require_version(item, version)
     _require_open(item)
@@ -484,7 +497,15 @@ def item_closure_verify(
     if accept:
         note = _require_text(note, "Enter a closing note", "note")
         with transaction.atomic():
-            event = _close(item=item, user=user, version=version, status=Status.COMPLETE, note=note, today=today)
+            event = _close(
+                item=item,
+                user=user,
+                version=version,
+                status=Status.COMPLETE,
+                note=note,
+                public_comment=public_comment,
+                today=today,
+            )
         return event
     note = _require_text(note, "Give the reason the claim is returned, for the force", "note")
     with transaction.atomic():
@@ -495,6 +516,7 @@ def item_closure_verify(
             kind=Kind.RETURNED,
             changes={"status": Status.IN_PROGRESS, "submitted_on": None},
             note=note,
+            public_comment=public_comment,
         )
         _notify_force(
             item=item,
@@ -517,9 +539,11 @@ def item_close(
     status: str,
     note: str,
     superseded_by: TrackedItem | None = None,
+    public_comment: str = "",
     today: dt.date | None = None,
 ) -> ItemEvent:
-    """Close an open item as not implemented, withdrawn or superseded (naming its successor)."""
+    """Close an open item as not implemented, withdrawn or superseded (naming its successor).
+    `public_comment`, if any, is published in the register."""
     permissions.require_staff(user)
     _require_version(item, version)
     _require_open(item)
@@ -537,7 +561,14 @@ def item_close(
         superseded_by = None
     with transaction.atomic():
         return _close(
-            item=item, user=user, version=version, status=status, note=note, superseded_by=superseded_by, today=today
+            item=item,
+            user=user,
+            version=version,
+            status=status,
+            note=note,
+            superseded_by=superseded_by,
+            public_comment=public_comment,
+            today=today,
         )
 
 
@@ -549,6 +580,7 @@ def _close(
     status: str,
     note: str,
     superseded_by: TrackedItem | None = None,
+    public_comment: str = "",
     today: dt.date | None = None,
 ) -> ItemEvent:
     label = Status(status).label
@@ -566,6 +598,7 @@ def _close(
             "submitted_on": None,
         },
         note=note,
+        public_comment=public_comment,
     )
     # A closed item needs no more time: a request still waiting is refused with the closure.
     item.extensions.filter(decision=ExtensionRequest.Decision.PENDING).update(
@@ -700,6 +733,7 @@ class JudgementRow:
     item: TrackedItem
     progress: str  # empty: not judged in this review
     commentary: str = ""
+    public_comment: str = ""  # published in the register with the judgement's date
 
 
 def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
@@ -712,7 +746,7 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
             raise TransitionRefused(f"{row.item} is not an item of this review's inspection.")
         if row.progress and row.progress not in Judgement.Progress.values:
             raise TransitionRefused(f"Choose a judgement for {row.item}")
-        if not row.progress and row.commentary.strip():
+        if not row.progress and (row.commentary.strip() or row.public_comment.strip()):
             raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary")
     existing = {j.item_id: j for j in review.judgements.all()}
     now = timezone.now()
@@ -721,10 +755,16 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
         data_changed()
         for row in rows:
             commentary = row.commentary.strip()
+            public_comment = row.public_comment.strip()
             judgement = existing.get(row.item.pk)
             if not row.progress:
                 continue
-            if judgement and judgement.progress == row.progress and judgement.commentary == commentary:
+            if (
+                judgement
+                and judgement.progress == row.progress
+                and judgement.commentary == commentary
+                and not public_comment
+            ):
                 continue
             if judgement:
                 judgement.progress, judgement.commentary = row.progress, commentary
@@ -742,6 +782,7 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
                 at=now,
                 actor=user,
                 note=f"{label}. {commentary}".strip() if commentary else label,
+                public_comment=public_comment,
             )
             _item_latest_progress_set(item=row.item)
     return changed
@@ -759,3 +800,41 @@ def _item_latest_progress_set(*, item: TrackedItem) -> None:
     )
     TrackedItem.objects.filter(pk=item.pk).update(latest_progress=latest or "")
     item.latest_progress = latest or ""
+
+
+# --- Themes ----------------------------------------------------------------------------------------
+
+
+def theme_save(*, user: User, name: str, description: str = "", theme: Theme | None = None) -> Theme:
+    """Add a theme to the managed list, or rename one (its slug, the public address, never changes)."""
+    permissions.require_staff(user)
+    name = _require_text(name, "Enter the theme's name", "name")
+    if len(name) > Theme._meta.get_field("name").max_length:
+        raise TransitionRefused("The name must be 80 characters or fewer", field="name")
+    clash = Theme.objects.filter(name__iexact=name)
+    if theme is not None:
+        clash = clash.exclude(pk=theme.pk)
+    if clash.exists():
+        raise TransitionRefused(f"There is already a theme called {name}", field="name")
+    if theme is None:
+        base = slugify(name)[:55] or "theme"
+        slug, n = base, 1
+        while Theme.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        theme = Theme(slug=slug)
+    theme.name = name
+    theme.description = (description or "").strip()[:300]
+    theme._history_user = user
+    with transaction.atomic():
+        theme.save()
+        data_changed()
+    return theme
+
+
+def finding_themes_set(*, finding: Finding, user: User, themes: Iterable[Theme]) -> None:
+    """Tag a finding with exactly these themes."""
+    permissions.require_staff(user)
+    with transaction.atomic():
+        finding.themes.set(list(themes))
+        data_changed()

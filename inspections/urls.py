@@ -4,7 +4,7 @@ inspection_detail (pk), finding_detail (pk), review_list, review_detail (pk)."""
 
 from django.urls import path
 
-from inspections.views import findings, items, lists, reviews
+from inspections.views import findings, items, lists, reviews, themes
 
 app_name = "inspections"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     ],
     path("evidence/<int:pk>/", items.evidence_download, name="evidence_download"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding_detail"),
+    path("findings/<int:pk>/themes/", themes.finding_themes, name="finding_themes"),
+    path("themes/", themes.theme_list, name="theme_list"),
+    path("themes/new/", themes.theme_create, name="theme_create"),
+    path("themes/<slug:slug>/", themes.theme_edit, name="theme_edit"),
     path("inspections/<int:pk>/reviews/new/", reviews.review_create, name="review_create"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("reviews/<int:pk>/judge/", reviews.review_judge, name="review_judge"),

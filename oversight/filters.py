@@ -1,7 +1,7 @@
 import django_filters
 
 from forces.models import Force
-from inspections.models import Programme, TrackedItem
+from inspections.models import Finding, Programme, Theme, TrackedItem
 
 
 def _regions():
@@ -24,6 +24,13 @@ class QueueFilter(django_filters.FilterSet):
     force = django_filters.ModelChoiceFilter(
         queryset=Force.objects.all(), field_name="force", to_field_name="slug", label="Force", empty_label="All forces"
     )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(),
+        method="filter_theme",
+        to_field_name="slug",
+        label="Theme",
+        empty_label="All themes",
+    )
 
     class Meta:
         model = TrackedItem
@@ -33,3 +40,6 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "govuk-select"
+
+    def filter_theme(self, queryset, name: str, value: Theme):
+        return queryset.filter(finding_id__in=Finding.objects.filter(themes=value).values("pk"))

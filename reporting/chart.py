@@ -89,3 +89,62 @@ def trend_svg(rows: list[dict], *, title: str, desc: str) -> SafeString:
         lines,
         legend,
     )
+
+
+# Implementation rates: one group of bars per cohort, one bar per window. Shades of one colour with
+# distinct patterns' stand-in (darker = longer window), labelled in the legend and in the table.
+RATE_SERIES = ((1, "Within 1 year", "#5694ca"), (2, "Within 2 years", "#1d70b8"), (4, "Within 4 years", "#003078"))
+
+
+def rates_svg(rows: list, *, title: str, desc: str, chart_id: str = "rates") -> SafeString:
+    """Grouped bars of the share complete within each window. `rows` are reporting.selectors.RateRow;
+    a window with no eligible items draws no bar (the table says "not yet")."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    group_w = plot_w / max(len(rows), 1)
+    bar_w = min(24.0, group_w / (len(RATE_SERIES) + 1))
+
+    def y(percent: float) -> float:
+        return round(TOP + plot_h - plot_h * percent / 100, 1)
+
+    grid = format_html_join(
+        "",
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/><text x="{}" y="{}" text-anchor="end">{}%</text>',
+        ((LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, y(v) + 4, v) for v in (0, 25, 50, 75, 100)),
+    )
+    bars = []
+    labels = []
+    for i, row in enumerate(rows):
+        left = LEFT + i * group_w + (group_w - bar_w * len(RATE_SERIES)) / 2
+        for n, (years, _label, colour) in enumerate(RATE_SERIES):
+            percent = row.within_percent(years)
+            if percent is None:
+                continue
+            bars.append(
+                (round(left + n * bar_w, 1), y(percent), round(bar_w - 2, 1), round(plot_h * percent / 100, 1), colour)
+            )
+        labels.append((round(LEFT + (i + 0.5) * group_w, 1), HEIGHT - BOTTOM + 18, row.label))
+    legend = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="14" height="14" fill="{}"/><text x="{}" y="{}">{}</text>',
+        (
+            (LEFT + n * 180, HEIGHT - 22, colour, LEFT + n * 180 + 20, HEIGHT - 10, label)
+            for n, (_y, label, colour) in enumerate(RATE_SERIES)
+        ),
+    )
+    return format_html(
+        '<svg class="app-chart" role="img" aria-labelledby="{}-title {}-desc" viewBox="0 0 {} {}" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        "{}{}{}{}</svg>",
+        chart_id,
+        chart_id,
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+        grid,
+        format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', bars),
+        format_html_join("", '<text x="{}" y="{}" text-anchor="middle">{}</text>', labels),
+        legend,
+    )

@@ -51,6 +51,11 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = london_today()
     inspection = finding.inspection
+    # Earlier findings worded alike, among those this user may see.
+    earlier = selectors.findings_visible_to(user=request.user)
+    if inspection.published_on:
+        earlier = earlier.filter(inspection__published_on__lte=inspection.published_on)
+    similar = selectors.findings_similar(text=finding.text, findings=earlier, exclude_id=finding.pk)
     return render(
         request,
         "inspections/finding_detail.html",
@@ -59,6 +64,12 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "rollup": finding_rollup(items=items, today=today),
             "today": today,
+            "themes": finding.themes.order_by("name"),
+            "can_tag": request.user.is_inspectorate_staff,
+            "similar": similar,
+            "recurrence": selectors.recurrence_summary(
+                similar=similar, items=selectors.items_visible_to(user=request.user)
+            ),
             "crumbs": [
                 ("Inspections", reverse("inspections:inspection_list")),
                 (inspection.reference, reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk})),

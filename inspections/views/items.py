@@ -55,6 +55,7 @@ class TimelineEntry:
     kind: str = ""
     actor: object = None
     note: str = ""
+    public_comment: str = ""
     evidence: list[EvidenceFile] = field(default_factory=list)
     link: tuple[str, str] | None = None
     status_change: tuple[str, str] | None = None
@@ -83,7 +84,15 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
         if event.from_status and event.to_status:
             change = (labels.get(event.from_status, event.from_status), labels.get(event.to_status, event.to_status))
         entries.append(
-            TimelineEntry(at=event.at, title=title, kind=event.kind, actor=event.actor, note=note, status_change=change)
+            TimelineEntry(
+                at=event.at,
+                title=title,
+                kind=event.kind,
+                actor=event.actor,
+                note=note,
+                public_comment=event.public_comment,
+                status_change=change,
+            )
         )
     for update in item.updates.select_related("author").prefetch_related("evidence"):
         entries.append(
@@ -247,7 +256,12 @@ ACTIONS: dict[str, ItemAction] = {
         secondary=False,
         form=forms.VerifyForm,
         perform=lambda item, user, data, pending: services.item_closure_verify(
-            item=item, user=user, version=data["version"], accept=data["decision"] == "accept", note=data["note"]
+            item=item,
+            user=user,
+            version=data["version"],
+            accept=data["decision"] == "accept",
+            note=data["note"],
+            public_comment=data.get("public_comment", ""),
         ),
         title="Verify the claim",
         button="Save the decision",
@@ -279,6 +293,7 @@ ACTIONS: dict[str, ItemAction] = {
             status=data["status"],
             note=data["note"],
             superseded_by=data.get("superseded_by"),
+            public_comment=data.get("public_comment", ""),
         ),
         title="Close the item",
         button="Close the item",

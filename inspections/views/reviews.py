@@ -118,6 +118,7 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
                         item=by_id[form.cleaned_data["item_id"]],
                         progress=form.cleaned_data.get("progress") or "",
                         commentary=form.cleaned_data.get("commentary") or "",
+                        public_comment=form.cleaned_data.get("public_comment") or "",
                     )
                     for form in formset.forms
                 ]

@@ -16,20 +16,22 @@ from inspections.filters import DashboardFilter, selected_filters
 from inspections.rules import HEADLINES, quarter_start
 from oversight.selectors import awaiting_review_count, escalations_recent
 from oversight.tables import EscalationTable
-from reporting.chart import trend_svg
+from reporting.chart import rates_svg, trend_svg
 from reporting.selectors import (
     AGEING_BANDS,
     ageing_target_range,
     dashboard_by_force,
     dashboard_by_programme,
+    dashboard_by_theme,
     dashboard_headlines,
     dashboard_trend,
+    implementation_rates,
     liaison_force_summaries,
     liaison_needs_now,
 )
 from reporting.tables import ByForceTable, NeedsNowTable
 
-FILTER_KEYS = ("region", "kind", "programme")
+FILTER_KEYS = ("region", "kind", "programme", "theme")
 NEEDS_NOW_LIMIT = 20
 BY_FORCE_PER_PAGE = 15
 
@@ -110,6 +112,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "by_programme": [
             {**row, "url": _list_url({**base, "programme": row["slug"]})} for row in figures["by_programme"]
         ],
+        "by_theme": [
+            {
+                **row,
+                "url": _list_url({**base, "theme": row["slug"]}),
+                "overdue_url": _list_url({**base, "theme": row["slug"], "show": "overdue"}),
+            }
+            for row in figures["by_theme"]
+        ],
+        "rates": figures["rates"],
+        "rates_chart": rates_svg(
+            figures["rates"],
+            title="Share of recommendations complete within one, two and four years, by year published",
+            desc="Bars for each year of publication; the same numbers are in the table below.",
+        )
+        if figures["rates"]
+        else None,
         "trend": trend,
         "chart": chart,
         "today": today,
@@ -134,6 +152,8 @@ def _figures(*, user, items, today) -> dict:
         "numbers": numbers,
         "by_force": dashboard_by_force(items=items, today=today),
         "by_programme": list(dashboard_by_programme(items=items, today=today)),
+        "by_theme": dashboard_by_theme(items=items, today=today),
+        "rates": implementation_rates(items=items, by="year", today=today),
         "trend": dashboard_trend(items=items, today=today),
         "awaiting_review": None
         if user.is_liaison

@@ -1,10 +1,10 @@
-"""Imports (staff only) and the open-data file (anyone signed in)."""
+"""Imports (staff only) and the old open-data address (a redirect to the public register)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from imports.models import ImportBatch
 from inspections.models import Finding, Inspection
-from tests.access.matrix import READ_ALL_SIGNED_IN, STAFF_ONLY, Case, expect
+from tests.access.matrix import STAFF_ONLY, Case, expect
 
 STAFF_WRITE = expect(own_liaison=403, other_liaison=403, staff=302, manager=403)
 
@@ -79,6 +79,8 @@ CASES = [
         snapshot=_counts,
         expected=STAFF_WRITE,
     ),
-    # Published findings and their verified statuses are public: anyone signed in, every force.
-    Case("imports:open_data", expected=READ_ALL_SIGNED_IN),
+    # The old open-data address: a permanent redirect to the public register's file, for anyone.
+    Case(
+        "imports:open_data", expected=expect(anonymous=301, own_liaison=301, other_liaison=301, staff=301, manager=301)
+    ),
 ]

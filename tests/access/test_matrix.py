@@ -23,6 +23,28 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # The old open-data address: a redirect to the public register's file.
+    "imports:open_data",
+    # The public register and its robots rules: what the inspectorate publishes, for anyone.
+    "robots_txt",
+    "register:home",
+    "register:search",
+    "register:force_list",
+    "register:force_detail",
+    "register:force_feed",
+    "register:inspection_list",
+    "register:inspection_detail",
+    "register:finding_detail",
+    "register:item_detail",
+    "register:theme_list",
+    "register:theme_feed",
+    "register:implementation",
+    "register:open_data",
+    "register:register_download",
+    "register:trail_download",
+    "register:feed",
+    "register:sitemap",
+    "register:sitemap_section",
 }
 
 

@@ -80,6 +80,7 @@ def browser() -> Iterator:
 DATA_MIGRATIONS = (
     ("accounts.migrations.0002_roles", "add_roles"),
     ("inspections.migrations.0002_programmes", "add_programmes"),
+    ("inspections.migrations.0007_themes_slugs_public_comments", "add_themes"),
 )
 
 

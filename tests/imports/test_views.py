@@ -1,5 +1,4 @@
 import csv
-import datetime as dt
 import io
 import re
 
@@ -116,33 +115,13 @@ def test_staff_see_the_import_link_in_the_navigation(client, staff_user, liaison
     assert 'href="/imports/"' not in client.get("/").content.decode()
 
 
-def test_open_data_has_published_findings_and_verified_status_only(client, liaison_user, force, other_force):
-    published = factories.InspectionFactory(reference="PUB-1", published_on=dt.date(2025, 5, 1))
-    planned = factories.InspectionFactory(reference="PLAN-1", published_on=None)
-    finding = factories.FindingFactory(inspection=published, reference="R1", text='=HYPERLINK("x")')
-    done = factories.TrackedItemFactory(
-        finding=finding, force=other_force, status="complete", closed_on=dt.date(2026, 1, 31), closing_note="NOTE"
-    )
-    open_item = factories.TrackedItemFactory(
-        finding=finding, force=force, status="submitted", submitted_on=dt.date(2026, 1, 2)
-    )
-    factories.ProgressUpdateFactory(item=open_item, narrative="SECRET NARRATIVE")
-    factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=planned), force=force)
-    client.force_login(liaison_user)
-
-    response = client.get(reverse("imports:open_data"))
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(body)))
-
-    assert response["Content-Type"].startswith("text/csv")
-    assert [(r["force"], r["status"], r["closed_on"]) for r in rows] == [
-        ("Cleveland Police", "open", ""),
-        ("Durham Constabulary", "closed: complete", "2026-01-31"),
-    ]
-    assert rows[0]["finding_text"] == '\'=HYPERLINK("x")'  # neutralised
-    assert "PLAN-1" not in body
-    assert "SECRET" not in body and "NOTE" not in body
-    assert done.closed_by is None
+def test_the_old_open_data_address_sends_everyone_to_the_public_register_file(client, liaison_user):
+    for user in (None, liaison_user):
+        if user:
+            client.force_login(user)
+        response = client.get(reverse("imports:open_data"))
+        assert response.status_code == 301
+        assert response["Location"] == reverse("register:register_download", kwargs={"fmt": "csv"})
 
 
 @pytest.mark.parametrize("size", [1, 8])
@@ -155,14 +134,3 @@ def test_upload_page_query_count_does_not_grow_with_recent_imports(
     # The same count at both sizes: the recent imports come with their inspection and uploader.
     with django_assert_num_queries(8):
         assert client.get(reverse("imports:upload")).status_code == 200
-
-
-@pytest.mark.parametrize("size", [1, 6])
-def test_open_data_query_count_does_not_grow(client, liaison_user, force, size, django_assert_num_queries):
-    for _ in range(size):
-        factories.TrackedItemFactory(force=force)
-    client.force_login(liaison_user)
-    with django_assert_num_queries(6):  # the same at both sizes: every row comes from one query
-        response = client.get(reverse("imports:open_data"))
-        body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert body.count("\n") == size + 1

@@ -165,19 +165,21 @@ def test_review_list_and_inspection_list(client, staff_user, item):
 # Query counts: the same for 10 rows as for 500 (an N+1 would show as a difference).
 PAGES = {
     # -1 since the inspection filter is typed (a reference), not a list of every inspection.
-    "item_list": (lambda w: reverse("inspections:item_list"), 11),
+    # +1 since themes: the theme filter's options.
+    "item_list": (lambda w: reverse("inspections:item_list"), 12),
     "item_list_filtered": (
         lambda w: reverse("inspections:item_list") + "?show=overdue&region=North+East&sort=-force",
-        11,
+        12,
     ),
-    "inspection_list": (lambda w: reverse("inspections:inspection_list"), 10),
+    "inspection_list": (lambda w: reverse("inspections:inspection_list"), 11),  # +1: the theme filter
     "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 11),
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
     "force_list": (lambda w: reverse("forces:force_list"), 9),
     "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 13),  # +1: its escalations
     # +2 since the overdue review: the count awaiting review, and recent escalations.
-    "dashboard": (lambda w: reverse("dashboard"), 14),
-    "dashboard_filtered": (lambda w: reverse("dashboard") + "?region=North+East&kind=police&programme=peel", 15),
+    # +3 since themes: the theme filter's options, open and overdue by theme, implementation rates.
+    "dashboard": (lambda w: reverse("dashboard"), 17),
+    "dashboard_filtered": (lambda w: reverse("dashboard") + "?region=North+East&kind=police&programme=peel", 18),
 }
 
 
@@ -203,6 +205,6 @@ def test_liaison_list_query_count_does_not_grow(
 ):
     make_items(size, forces=[force, other_force], today=TODAY)
     client.force_login(liaison_user)
-    with django_assert_num_queries(14):  # -1: the inspection filter is typed, not a list
+    with django_assert_num_queries(15):  # -1: the inspection filter is typed; +1: the theme filter
         response = client.get(reverse("inspections:item_list"))
     assert _count(response) == size // 2

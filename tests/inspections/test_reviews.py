@@ -96,7 +96,7 @@ def test_the_judging_page_lists_every_item_of_every_force(client, staff_user, in
     client.force_login(staff_user)
     page = client.get(reverse("inspections:review_judge", kwargs={"pk": review.pk})).content.decode()
     assert page.count('type="radio"') == 3 * 5
-    assert page.count("<textarea") == 3
+    assert page.count("<textarea") == 3 * 2  # a commentary and a public comment for each item
     assert f"R1 – {force.name}" in page and f"R1 – {other_force.name}" in page and f"R2 – {force.name}" in page
 
 
