@@ -42,3 +42,7 @@ class InspectionForm(GovukModelForm):
             "reference": {"required": "Enter the reference", "unique": "An inspection with this reference exists"},
             "title": {"required": "Enter the title"},
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].empty_label = "Choose the programme"

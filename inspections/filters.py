@@ -17,6 +17,12 @@ from forces.selectors import forces_visible_to
 from inspections import rules, selectors
 from inspections.models import Finding, FollowUpReview, Inspection, Programme, Theme, TrackedItem
 
+# What an unchosen drop-down means, in words (django-filter's default is "---------").
+ALL_REGIONS = "All regions"
+ALL_KINDS = "All kinds"
+ALL_PROGRAMMES = "All programmes"
+ALL_THEMES = "All themes"
+
 
 def region_choices() -> list[tuple[str, str]]:
     regions = Force.objects.order_by("region").values_list("region", flat=True).distinct()
@@ -67,18 +73,25 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 
 class DashboardFilter(ScopedFilterSet):
-    region = django_filters.ChoiceFilter(field_name="force__region", label="Region", choices=region_choices)
+    region = django_filters.ChoiceFilter(
+        field_name="force__region", label="Region", choices=region_choices, empty_label=ALL_REGIONS
+    )
     kind = django_filters.ChoiceFilter(
-        field_name="force__kind", label="Kind of organisation", choices=Force.Kind.choices
+        field_name="force__kind", label="Kind of organisation", choices=Force.Kind.choices, empty_label=ALL_KINDS
     )
     programme = django_filters.ModelChoiceFilter(
         field_name="finding__inspection__programme",
         label="Programme",
         queryset=Programme.objects.all(),
         to_field_name="slug",
+        empty_label=ALL_PROGRAMMES,
     )
     theme = django_filters.ModelChoiceFilter(
-        method="filter_theme", label="Theme", queryset=Theme.objects.all(), to_field_name="slug"
+        method="filter_theme",
+        label="Theme",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label=ALL_THEMES,
     )
 
     class Meta(ScopedFilterSet.Meta):
@@ -98,9 +111,14 @@ class ItemFilter(DashboardFilter):
         label="Show only",
         method="headline",
         choices=[(name, label) for name, (label, _) in (rules.HEADLINES | rules.LIST_VIEWS).items()],
+        empty_label="All recommendations",
     )
     force = django_filters.ModelChoiceFilter(
-        field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"
+        field_name="force",
+        label="Force or service",
+        queryset=Force.objects.none(),
+        to_field_name="slug",
+        empty_label="All forces and services",
     )
     # Typed, not chosen from a list: at national scale a list of every inspection is thousands of
     # options (most of the page's weight and time).
@@ -116,12 +134,17 @@ class ItemFilter(DashboardFilter):
         },
     )
     category = django_filters.ChoiceFilter(
-        field_name="finding__category", label="Category", choices=Finding.Category.choices
+        field_name="finding__category", label="Category", choices=Finding.Category.choices, empty_label="All categories"
     )
-    status = django_filters.ChoiceFilter(label="Status", choices=TrackedItem.Status.choices)
-    response = django_filters.ChoiceFilter(label="Response", choices=TrackedItem.Response.choices)
+    status = django_filters.ChoiceFilter(label="Status", choices=TrackedItem.Status.choices, empty_label="All statuses")
+    response = django_filters.ChoiceFilter(
+        label="Response", choices=TrackedItem.Response.choices, empty_label="All responses"
+    )
     overdue = django_filters.ChoiceFilter(
-        label="Overdue", method="filter_overdue", choices=[("yes", "Overdue"), ("no", "Not overdue")]
+        label="Overdue",
+        method="filter_overdue",
+        choices=[("yes", "Overdue"), ("no", "Not overdue")],
+        empty_label="Overdue or not",
     )
     target_from = GovukDateFilter(
         field_name="current_target_date", lookup_expr="gte", label="Target date from", help_text="For example, 1 4 2026"
@@ -179,10 +202,17 @@ class ItemFilter(DashboardFilter):
 class InspectionFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Words in the title or the reference")
     programme = django_filters.ModelChoiceFilter(
-        field_name="programme", label="Programme", queryset=Programme.objects.all(), to_field_name="slug"
+        field_name="programme",
+        label="Programme",
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        empty_label=ALL_PROGRAMMES,
     )
     published = django_filters.ChoiceFilter(
-        label="Published", method="filter_published", choices=[("yes", "Published"), ("no", "Planned")]
+        label="Published",
+        method="filter_published",
+        choices=[("yes", "Published"), ("no", "Planned")],
+        empty_label="Published or planned",
     )
     theme = django_filters.ModelChoiceFilter(
         method="filter_theme",
@@ -190,6 +220,7 @@ class InspectionFilter(ScopedFilterSet):
         help_text="Inspections with a finding of this theme",
         queryset=Theme.objects.all(),
         to_field_name="slug",
+        empty_label=ALL_THEMES,
     )
 
     class Meta(ScopedFilterSet.Meta):
@@ -211,7 +242,11 @@ class InspectionFilter(ScopedFilterSet):
 class ReviewFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search", help_text="Words in the inspection's title")
     programme = django_filters.ModelChoiceFilter(
-        field_name="inspection__programme", label="Programme", queryset=Programme.objects.all(), to_field_name="slug"
+        field_name="inspection__programme",
+        label="Programme",
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        empty_label=ALL_PROGRAMMES,
     )
 
     class Meta(ScopedFilterSet.Meta):
