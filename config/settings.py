@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -257,6 +258,10 @@ STALE_PROGRESS_DAYS = env.int("STALE_PROGRESS_DAYS", default=90)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=1_000)
+# The largest request body accepted at all (bytes), refused before it is read with the "too large"
+# page (core.middleware.RequestSizeLimitMiddleware). 0: the larger of the two upload limits above
+# plus 1 MB for the rest of the form.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0)
 # The worker writes an import's progress where the web process can read it: files under var/ by
 # default (one machine), or a shared cache such as Redis (IMPORT_PROGRESS_CACHE_URL=redis://...).
 CACHES["imports"] = env.cache("IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}")

@@ -24,3 +24,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("inspections.urls")),
 ]
+
+# The error pages (templates/400.html, 403.html, 404.html, 500.html, 413.html) use Django's own
+# handlers, but for 400, which answers 413 for a request too large to read.
+handler400 = "core.views.bad_request"
