@@ -4,24 +4,14 @@ import datetime as dt
 
 import django_tables2 as tables
 from django.conf import settings
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from core.tables import GovukTable
 from forces.models import Force
+from inspections.links import LinkScope, link_or_text, link_scope
 from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
 from inspections.templatetags.tracker import long_date, status_tag_parts
-
-
-def link_or_text(url: str, text: str, hidden: str = ""):
-    if not url:
-        return text
-    if hidden:
-        return format_html(
-            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>', url, text, hidden
-        )
-    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
 
 
 def engage_tag(stage: str) -> str:
@@ -30,8 +20,17 @@ def engage_tag(stage: str) -> str:
     return format_html(' <strong class="moj-badge moj-badge--red" title="{}">Engage</strong>', "Enhanced monitoring")
 
 
-def force_cell(name: str, slug: str, stage: str):
-    return format_html("{}{}", link_or_text(reverse("forces:force_detail", args=[slug]), name), engage_tag(stage))
+def force_cell(links: LinkScope, name: str, slug: str, stage: str):
+    return format_html("{}{}", link_or_text(links.force_url(slug=slug), name), engage_tag(stage))
+
+
+class LinkedTable(GovukTable):
+    """A table whose cells link to pages of forces, inspections, items and reviews: each link is
+    decided by the reader's LinkScope (inspections/links.py), set when the table is rendered."""
+
+    @property
+    def links(self) -> LinkScope:
+        return link_scope(getattr(self, "request", None))
 
 
 def date_with_phrase(target: dt.date | None, today: dt.date, is_open: bool) -> str:
@@ -51,7 +50,9 @@ def date_with_phrase(target: dt.date | None, today: dt.date, is_open: bool) -> s
     return format_html('{}<br><span class="govuk-body-s app-no-margin">{}</span>', long_date(target), phrase)
 
 
-class ItemTable(GovukTable):
+class ItemTable(LinkedTable):
+    label = "Recommendations"
+    stacked = True
     reference = tables.Column(
         verbose_name="Reference",
         accessor="finding__reference",
@@ -67,7 +68,7 @@ class ItemTable(GovukTable):
     )
 
     class Meta(GovukTable.Meta):
-        attrs = {"class": "govuk-table govuk-!-font-size-16"}
+        attrs = {"class": "govuk-table govuk-!-font-size-16 app-table--stacked"}
         empty_text = "No recommendations match these filters."
 
     def __init__(self, *args, today: dt.date, **kwargs) -> None:
@@ -75,9 +76,10 @@ class ItemTable(GovukTable):
         super().__init__(*args, **kwargs)
 
     def render_reference(self, record: TrackedItem):
-        url = reverse("inspections:item_detail", args=[record.pk])
         return link_or_text(
-            url, record.finding.reference, f"{record.finding.inspection.reference} for {record.force.name}"
+            self.links.url(record),
+            record.finding.reference,
+            f"{record.finding.inspection.reference} for {record.force.name}",
         )
 
     def render_text(self, value: str) -> str:
@@ -85,11 +87,11 @@ class ItemTable(GovukTable):
 
     def render_force(self, record: TrackedItem):
         force = record.force
-        return force_cell(force.name, force.slug, force.monitoring_stage)
+        return force_cell(self.links, force.name, force.slug, force.monitoring_stage)
 
     def render_inspection(self, record: TrackedItem):
         inspection = record.finding.inspection
-        return link_or_text(reverse("inspections:inspection_detail", args=[inspection.pk]), inspection.reference)
+        return link_or_text(self.links.inspection_url_of_item(record), inspection.reference)
 
     def render_status(self, record: TrackedItem):
         label, css = status_tag_parts(record, self.today)
@@ -112,7 +114,8 @@ class FindingItemTable(ItemTable):
         exclude = ("text",)
 
 
-class InspectionTable(GovukTable):
+class InspectionTable(LinkedTable):
+    label = "Inspections"
     reference = tables.Column(verbose_name="Reference")
     title = tables.Column(verbose_name="Title")
     programme = tables.Column(verbose_name="Programme", accessor="programme__name")
@@ -128,7 +131,7 @@ class InspectionTable(GovukTable):
         super().__init__(*args, **kwargs)
 
     def render_title(self, record: Inspection):
-        return link_or_text(reverse("inspections:inspection_detail", args=[record.pk]), record.title)
+        return link_or_text(self.links.url(record), record.title)
 
     def render_published_on(self, value: dt.date) -> str:
         return long_date(value)
@@ -143,7 +146,8 @@ class InspectionTable(GovukTable):
         return str(self.counts.get(record.pk, {}).get("overdue", 0))
 
 
-class ReviewTable(GovukTable):
+class ReviewTable(LinkedTable):
+    label = "Follow-up reviews"
     inspection = tables.Column(verbose_name="Inspection reviewed", accessor="inspection__title")
     review_date = tables.Column(verbose_name="Review date")
     reviewer = tables.Column(verbose_name="Reviewer", orderable=False)
@@ -154,8 +158,9 @@ class ReviewTable(GovukTable):
         empty_text = "No follow-up reviews match these filters."
 
     def render_inspection(self, record: FollowUpReview):
-        url = reverse("inspections:review_detail", args=[record.pk])
-        return link_or_text(url, record.inspection.title, f"reviewed on {long_date(record.review_date)}")
+        return link_or_text(
+            self.links.url(record), record.inspection.title, f"reviewed on {long_date(record.review_date)}"
+        )
 
     def render_review_date(self, value: dt.date) -> str:
         return long_date(value)

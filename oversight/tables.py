@@ -1,20 +1,19 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
 from core.tables import GovukTable
+from inspections.links import LinkScope, link_or_text
 from inspections.models import TrackedItem
+from inspections.tables import LinkedTable
 from inspections.templatetags.tracker import long_date
 
 
-def _item_link(item: TrackedItem) -> str:
-    url = reverse("inspections:item_detail", kwargs={"pk": item.pk})
-    return format_html(
-        '<a class="govuk-link" href="{}">{} of {}</a>', url, item.finding.reference, item.finding.inspection.reference
-    )
+def _item_link(links: LinkScope, item: TrackedItem) -> str:
+    return link_or_text(links.url(item), f"{item.finding.reference} of {item.finding.inspection.reference}")
 
 
-class QueueTable(GovukTable):
+class QueueTable(LinkedTable):
+    label = "Overdue items waiting for a review"
     select = tables.TemplateColumn(template_name="oversight/_select_cell.html", verbose_name="Select", orderable=False)
     item = tables.Column(empty_values=(), verbose_name="Item", orderable=False)
     force = tables.Column(accessor="force__name", verbose_name="Force", orderable=False)
@@ -32,7 +31,7 @@ class QueueTable(GovukTable):
         super().__init__(*args, **kwargs)
 
     def render_item(self, record: TrackedItem) -> str:
-        return _item_link(record)
+        return _item_link(self.links, record)
 
     def render_category(self, record: TrackedItem) -> str:
         return record.finding.get_category_display()
@@ -52,7 +51,8 @@ class QueueTable(GovukTable):
         return ""
 
 
-class EscalationTable(GovukTable):
+class EscalationTable(LinkedTable):
+    label = "Escalations in the last 90 days"
     reviewed_at = tables.Column(verbose_name="Date", orderable=False)
     force = tables.Column(accessor="item__force__name", verbose_name="Force", orderable=False)
     item = tables.Column(empty_values=(), verbose_name="Item", orderable=False)
@@ -66,7 +66,7 @@ class EscalationTable(GovukTable):
         return long_date(value.date())
 
     def render_item(self, record) -> str:
-        return _item_link(record.item)
+        return _item_link(self.links, record.item)
 
     def render_decision(self, record) -> str:
         return record.get_decision_display()

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from accounts.permissions import require_staff_or_manager
 from core.dates import london_today
 from core.selectors import get_visible_or_404
+from core.tables import paginate
 from inspections.selectors import items_visible_to
 from oversight import exports
 from oversight.filters import QueueFilter
@@ -18,6 +18,8 @@ from oversight.forms import OverdueReviewForm
 from oversight.selectors import escalations_recent, meeting_pack_items, review_queue
 from oversight.services import ReviewError, overdue_reviews_record
 from oversight.tables import QueueTable
+
+QUEUE_PER_PAGE = 25
 
 
 def _record(request: HttpRequest, form: OverdueReviewForm, *, items: list, today) -> list | None:
@@ -54,7 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Review recorded for {count} item{'s' if count != 1 else ''}")
                 return redirect(request.get_full_path())
     table = QueueTable(filters.qs, today=today)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table, per_page=QUEUE_PER_PAGE)
     return render(
         request,
         "oversight/queue.html",

@@ -6,13 +6,16 @@ from django.utils.html import format_html
 
 from core.tables import GovukTable
 from forces.models import Force
+from inspections.links import link_or_text
 from inspections.models import TrackedItem
-from inspections.tables import ItemTable, force_cell, link_or_text
+from inspections.tables import ItemTable, LinkedTable, force_cell
 from inspections.templatetags.tracker import long_date
 
 
 class NeedsNowTable(ItemTable):
     """A liaison officer's "what needs you now": a claim returned by the inspectorate says so."""
+
+    label = "What needs you now"
 
     class Meta(ItemTable.Meta):
         exclude = ("response",)
@@ -27,8 +30,10 @@ class NeedsNowTable(ItemTable):
         return super().render_status(record)
 
 
-class ByForceTable(GovukTable):
+class ByForceTable(LinkedTable):
     """The dashboard's "Overdue by force" (rows are dicts from dashboard_by_force)."""
+
+    label = "Overdue by force"
 
     name = tables.Column(verbose_name="Force or service")
     region = tables.Column(verbose_name="Region")
@@ -58,7 +63,7 @@ class ByForceTable(GovukTable):
         super().__init__(*args, **kwargs)
 
     def render_name(self, record: dict):
-        return force_cell(record["name"], record["slug"], record["stage"])
+        return force_cell(self.links, record["name"], record["slug"], record["stage"])
 
     def render_kind(self, value: str) -> str:
         return Force.Kind(value).label
@@ -76,7 +81,8 @@ class ByForceTable(GovukTable):
         return f"{value}%"
 
 
-class ForceTable(GovukTable):
+class ForceTable(LinkedTable):
+    label = "Forces and services"
     name = tables.Column(verbose_name="Name")
     kind = tables.Column(verbose_name="Kind")
     region = tables.Column(verbose_name="Region")
@@ -87,7 +93,7 @@ class ForceTable(GovukTable):
         empty_text = "No forces or services match these filters."
 
     def render_name(self, record: Force):
-        return force_cell(record.name, record.slug, record.monitoring_stage)
+        return force_cell(self.links, record.name, record.slug, record.monitoring_stage)
 
     def render_kind(self, record: Force) -> str:
         label = record.get_kind_display()

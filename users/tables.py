@@ -7,6 +7,7 @@ from core.tables import GovukTable
 
 
 class UserTable(GovukTable):
+    label = "Users"
     name = tables.Column(verbose_name="Name", accessor="last_name", order_by=("last_name", "first_name", "username"))
     username = tables.Column(verbose_name="Username")
     email = tables.Column(verbose_name="Email address")

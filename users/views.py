@@ -7,21 +7,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accounts.models import User
 from accounts.permissions import require_staff
+from core.tables import paginate
 from users import services
 from users.forms import UserCreateForm, UserForm
 from users.selectors import users_list
 from users.tables import UserTable
+
+USERS_PER_PAGE = 50
 
 
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
     table = UserTable(users_list())
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table, per_page=USERS_PER_PAGE)
     return render(request, "accounts/user_list.html", {"table": table})
 
 

@@ -9,6 +9,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from core.dates import london_today
+from inspections.links import link_or_text, link_scope
 from inspections.models import Judgement, TrackedItem
 
 register = template.Library()
@@ -85,3 +86,18 @@ def due_phrase(context, target: dt.date | None, is_open: bool = True) -> str:
     if days == 0:
         return "due today"
     return f"due in {days} day{'s' if days != 1 else ''}"
+
+
+@register.simple_tag(takes_context=True)
+def link_to(context, obj, text=None, hidden: str = ""):
+    """A link to the page of `obj` (a force, inspection, finding, tracked item or follow-up review),
+    or its text alone where the reader may not open that page (inspections/links.py decides).
+    `text` defaults to the object's name; `hidden` adds words for screen readers only."""
+    url = link_scope(context.get("request")).url(obj)
+    return link_or_text(url, str(obj) if text is None else text, hidden)
+
+
+@register.simple_tag(takes_context=True)
+def force_link(context, name: str, slug: str):
+    """link_to for a force known only by name and slug (rows of grouped queries)."""
+    return link_or_text(link_scope(context.get("request")).force_url(slug=slug), name)

@@ -8,10 +8,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from core.dates import london_today
 from core.selectors import get_visible_or_404
+from core.tables import paginate
 from inspections import rules, selectors
 from inspections.filters import InspectionFilter, ItemFilter, ReviewFilter, selected_filters
 from inspections.models import TrackedItem
@@ -28,16 +28,12 @@ def filtered_items(request: HttpRequest) -> ItemFilter:
     return ItemFilter(request.GET or None, queryset=items, user=request.user)
 
 
-def _paginate(request: HttpRequest, table) -> None:
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-
-
 @require_safe
 def item_list(request: HttpRequest) -> HttpResponse:
     filterset = filtered_items(request)
     today = london_today()
     table = ItemTable(filterset.qs, today=today, order_by=request.GET.get("sort") or "target", exclude=("response",))
-    _paginate(request, table)
+    paginate(request, table, per_page=PER_PAGE)
     return render(
         request,
         "inspections/item_list.html",
@@ -66,7 +62,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         .annotate(open=Count("id", filter=rules.open_q()), overdue=Count("id", filter=rules.overdue_q(today=today)))
     }
     table = InspectionTable(filterset.qs, counts=counts, order_by=request.GET.get("sort") or "-published_on")
-    _paginate(request, table)
+    paginate(request, table, per_page=PER_PAGE)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -106,7 +102,13 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "complete": sum(1 for i in visible if i.status == TrackedItem.Status.COMPLETE),
             "overdue": sum(1 for i in visible if i.is_overdue(today)),
         }
-        finding.table = FindingItemTable(visible, today=today, orderable=False, exclude=("text", "inspection"))
+        finding.table = FindingItemTable(
+            visible,
+            today=today,
+            orderable=False,
+            exclude=("text", "inspection"),
+            label=f"Forces tracking {finding.reference}",
+        )
     reviews = selectors.reviews_visible_to(user=request.user).filter(inspection=inspection).select_related("reviewer")
     return render(
         request,
@@ -133,7 +135,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = ReviewFilter(request.GET or None, queryset=reviews, user=request.user)
     table = ReviewTable(filterset.qs, order_by=request.GET.get("sort") or "-review_date")
-    _paginate(request, table)
+    paginate(request, table, per_page=PER_PAGE)
     return render(
         request,
         "inspections/review_list.html",

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from core.cache import CACHE_SECONDS, cache_key, cached
 from core.dates import london_today
+from core.tables import paginate
 from inspections import selectors
 from inspections.filters import DashboardFilter, selected_filters
 from inspections.rules import HEADLINES, quarter_start
@@ -91,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ageing.append({"label": band[1], "count": numbers.ageing[band[0]], "url": _list_url(base, **params)})
 
     by_force = ByForceTable(figures["by_force"], prefix="force-")
-    RequestConfig(request, paginate={"per_page": BY_FORCE_PER_PAGE}).configure(by_force)
+    paginate(request, by_force, per_page=BY_FORCE_PER_PAGE)
 
     trend = figures["trend"]
     last = trend[-1]

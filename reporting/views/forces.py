@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from core.dates import london_today
 from core.selectors import get_visible_or_404
+from core.tables import paginate
 from forces.selectors import forces_visible_to
 from inspections import selectors
 from inspections.filters import selected_filters
@@ -20,6 +20,7 @@ from reporting.selectors import force_item_counts, forces_with_counts
 from reporting.tables import ForceTable
 
 PER_PAGE = 25
+FORCES_PER_PAGE = 100
 INSPECTIONS_SHOWN = 50
 
 
@@ -29,7 +30,7 @@ def force_list(request: HttpRequest) -> HttpResponse:
     forces = forces_with_counts(user=request.user, today=today)
     filterset = ForceFilter(request.GET or None, queryset=forces, user=request.user)
     table = ForceTable(filterset.qs, order_by=request.GET.get("sort") or "name")
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    paginate(request, table, per_page=FORCES_PER_PAGE)
     return render(
         request,
         "forces/force_list.html",
@@ -52,8 +53,9 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
         items.filter(status__in=TrackedItem.OPEN_STATUSES).select_related("finding__inspection", "force", "finding"),
         today=today,
         order_by=request.GET.get("sort") or "target",
+        label="Open recommendations",
     )
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     inspections = (
         selectors.inspections_visible_to(user=request.user)
         # The inspections naming the force, and those with an item for it: the items are looked
