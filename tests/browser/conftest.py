@@ -141,9 +141,12 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
 class Session:
     """A signed-in browser context for one demo user."""
 
-    def __init__(self, browser, base: str, username: str, *, javascript: bool = True) -> None:
+    def __init__(self, browser, base: str, username: str, *, javascript: bool = True, **context_options) -> None:
         # bypass_csp: axe-core is injected as an inline script, which our Content Security Policy forbids.
-        self.context = browser.new_context(base_url=base, java_script_enabled=javascript, bypass_csp=True)
+        # context_options: Playwright's, such as viewport and device_scale_factor.
+        self.context = browser.new_context(
+            base_url=base, java_script_enabled=javascript, bypass_csp=True, **context_options
+        )
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.base = base

@@ -3,6 +3,7 @@ links from the navigation and the lists (one page per URL shape), so pages that 
 service add are checked as soon as they are linked."""
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,9 +25,15 @@ def shape(path: str) -> str:
     return re.sub(r"/[0-9a-f]{8}-[0-9a-f-]{27}(?=/|$)", "/{uuid}", path)
 
 
-def crawl(page, base: str) -> dict[str, str]:
+def one_h1_and_axe(page) -> list[str]:
+    """The checks every page passes: one h1, and nothing axe-core reports."""
+    problems = [f"{page.locator('h1').count()} h1 elements"] if page.locator("h1").count() != 1 else []
+    return problems + axe_violations(page)
+
+
+def crawl(page, base: str, check: Callable[[object], list[str]] = one_h1_and_axe) -> dict[str, str]:
     """Visit the dashboard, then breadth-first every new URL shape linked from a visited page.
-    Returns {url: problem} for every page that failed to load or has axe violations."""
+    Returns {url: problem} for every page that failed to load or that `check` finds fault with."""
     host = urlsplit(base).netloc
     queue, seen_shapes, problems, visited = ["/"], {shape("/")}, {}, 0
     while queue and visited < MAX_PAGES:
@@ -37,11 +44,9 @@ def crawl(page, base: str) -> dict[str, str]:
         if response is None or response.status >= 400:
             problems[path] = f"HTTP {response.status if response else 'no response'}"
             continue
-        if page.locator("h1").count() != 1:
-            problems[path] = f"{page.locator('h1').count()} h1 elements"
-        violations = axe_violations(page)
-        if violations:
-            problems[path] = "; ".join(violations)
+        found = check(page)
+        if found:
+            problems[path] = "; ".join(found)
         hrefs = page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
         for href in hrefs:
             parts = urlsplit(href)

@@ -55,18 +55,18 @@ def test_search_filter_open_a_force_an_item_and_its_trail(visitor):
     assert trail.last.locator(".moj-timeline__title").inner_text() == "Published"
 
 
-def test_every_public_page_passes_axe_and_sets_no_cookie(visitor, site):
-    page, set_cookies = visitor
-    host = urlsplit(site).netloc
-    queue, seen, problems, visited = ["/register/"], set(), {}, 0
+def register_shape(path: str) -> str:
+    path = re.sub(r"^/register/inspections/[^/]+/[^/]+/[^/]+/$", "/register/item/", path)
+    path = re.sub(r"^/register/inspections/[^/]+/[^/]+/$", "/register/finding/", path)
+    path = re.sub(r"^/register/inspections/[^/]+/$", "/register/inspection/", path)
+    return re.sub(r"^/register/(forces|themes)/[^/]+/", r"/register/\1/{slug}/", path)
 
-    def shape(path: str) -> str:
-        path = re.sub(r"^/register/inspections/[^/]+/[^/]+/[^/]+/$", "/register/item/", path)
-        path = re.sub(r"^/register/inspections/[^/]+/[^/]+/$", "/register/finding/", path)
-        path = re.sub(r"^/register/inspections/[^/]+/$", "/register/inspection/", path)
-        return re.sub(r"^/register/(forces|themes)/[^/]+/", r"/register/\1/{slug}/", path)
 
-    seen.add(shape("/register/"))
+def crawl_register(page, base: str, check) -> dict[str, str]:
+    """Visit /register/, then breadth-first every new shape of public page linked (not the feeds).
+    `check(page, response)` returns the page's problems; returns {url: problems}."""
+    host = urlsplit(base).netloc
+    queue, seen, problems, visited = ["/register/"], {register_shape("/register/")}, {}, 0
     while queue and visited < MAX_PAGES:
         path = queue.pop(0)
         response = page.goto(path)
@@ -74,21 +74,31 @@ def test_every_public_page_passes_axe_and_sets_no_cookie(visitor, site):
         if response is None or response.status >= 400:
             problems[path] = f"HTTP {response.status if response else 'no response'}"
             continue
-        if "set-cookie" in response.all_headers():
-            problems[path] = "sets a cookie"
-        if page.locator("h1").count() != 1:
-            problems[path] = f"{page.locator('h1').count()} h1 elements"
-        violations = axe_violations(page)
-        if violations:
-            problems[path] = "; ".join(violations)
+        found = check(page, response)
+        if found:
+            problems[path] = "; ".join(found)
         for href in page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)"):
             parts = urlsplit(href)
             if parts.netloc != host or not parts.path.startswith("/register/") or "feed" in parts.path:
                 continue
-            key = shape(parts.path) + ("?" + parts.query.split("=")[0] if parts.query else "")
+            key = register_shape(parts.path) + ("?" + parts.query.split("=")[0] if parts.query else "")
             if key not in seen:
                 seen.add(key)
                 queue.append(parts.path + ("?" + parts.query if parts.query else ""))
+    assert visited >= 8, f"only {visited} pages were reachable"
+    return problems
+
+
+def _no_cookie_one_h1_and_axe(page, response) -> list[str]:
+    problems = ["sets a cookie"] if "set-cookie" in response.all_headers() else []
+    if page.locator("h1").count() != 1:
+        problems.append(f"{page.locator('h1').count()} h1 elements")
+    return problems + axe_violations(page)
+
+
+def test_every_public_page_passes_axe_and_sets_no_cookie(visitor, site):
+    page, set_cookies = visitor
+    problems = crawl_register(page, site, _no_cookie_one_h1_and_axe)
     for path in (
         "/register/search/?status=complete&year=2023&overdue=no",
         "/register/search/?year=abc",
@@ -98,7 +108,6 @@ def test_every_public_page_passes_axe_and_sets_no_cookie(visitor, site):
         violations = axe_violations(page)
         if violations:
             problems[path] = "; ".join(violations)
-    assert visited >= 8, f"only {visited} pages were reachable"
     assert not problems, "\n".join(f"{url}: {problem}" for url, problem in problems.items())
     assert set_cookies == []
 
