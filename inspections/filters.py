@@ -97,7 +97,7 @@ class ItemFilter(DashboardFilter):
     show = django_filters.ChoiceFilter(
         label="Show only",
         method="headline",
-        choices=[(name, label) for name, (label, _) in (rules.HEADLINES | rules.LIST_VIEWS).items()],
+        choices=[(name, view.label) for name, view in (rules.HEADLINES | rules.LIST_VIEWS).items()],
     )
     force = django_filters.ModelChoiceFilter(
         field_name="force", label="Force or service", queryset=Force.objects.none(), to_field_name="slug"

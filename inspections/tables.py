@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from core.tables import GovukTable
 from forces.models import Force
 from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
-from inspections.templatetags.tracker import long_date, status_tag_parts
+from inspections.templatetags.tracker import long_date, status_html
 
 
 def link_or_text(url: str, text: str, hidden: str = ""):
@@ -92,8 +92,7 @@ class ItemTable(GovukTable):
         return link_or_text(reverse("inspections:inspection_detail", args=[inspection.pk]), inspection.reference)
 
     def render_status(self, record: TrackedItem):
-        label, css = status_tag_parts(record, self.today)
-        tag = format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+        tag = status_html(record, self.today)
         if record.no_recent_progress(self.today, days=settings.STALE_PROGRESS_DAYS):
             return format_html('{} <strong class="govuk-tag govuk-tag--orange">{}</strong>', tag, "No recent progress")
         return tag
