@@ -5,7 +5,7 @@ always something overdue, something due soon and something awaiting verification
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -15,7 +15,9 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
 from forces.models import Force, LiaisonMembership
-from forces.services import forces_load_from_csv
+from forces.selectors import governing_body_on
+from forces.services import register_load
+from inspections import rules
 from inspections.models import (
     ExtensionRequest,
     Finding,
@@ -25,6 +27,7 @@ from inspections.models import (
     Judgement,
     Programme,
     ProgressUpdate,
+    ReportReply,
     Theme,
     TrackedItem,
 )
@@ -44,6 +47,7 @@ DEMO_USERS = [
         Role.LIAISON,
         ["Cleveland Fire Brigade", "County Durham and Darlington Fire and Rescue Service"],
     ),
+    ("liaison.npcc", "Aisha", "Rahman", Role.LIAISON, ["National Police Chiefs' Council"]),
 ]
 
 C, R, A = (
@@ -65,6 +69,9 @@ class Spec:
     lead: str = ""
     follows_up: str | None = None
     fieldwork_weeks: int = 2
+    # Findings addressed to national bodies, alone or beside the spec's forces:
+    # (category, reference, text, target, answers CoC ref, body names, and the spec's forces too?)
+    national_findings: list[tuple] = field(default_factory=list)
 
 
 CLEVELAND_NCPI = Spec(
@@ -323,6 +330,35 @@ THEMATIC_VETTING = Spec(
             None,
         ),
     ],
+    national_findings=[
+        (
+            R,
+            "R7",
+            "By 30 April 2023, the College of Policing should amend the vetting authorised professional practice so that forces record the rationale for every vetting decision.",
+            dt.date(2023, 4, 30),
+            None,
+            ["College of Policing"],
+            False,
+        ),
+        (
+            R,
+            "R8",
+            "By 31 October 2023, the National Police Chiefs' Council and all chief constables should agree a national approach to re-vetting officers and staff after a misconduct finding.",
+            dt.date(2023, 10, 31),
+            None,
+            ["National Police Chiefs' Council"],
+            True,
+        ),
+        (
+            R,
+            "R9",
+            "By 31 March 2027, the Home Office and the National Police Chiefs' Council should give forces a lawful way to check the social media of applicants in vetted posts.",
+            dt.date(2027, 3, 31),
+            None,
+            ["Home Office", "National Police Chiefs' Council"],
+            False,
+        ),
+    ],
 )
 
 FIRE_THEMATIC = Spec(
@@ -361,6 +397,26 @@ FIRE_THEMATIC = Spec(
             "The service should make sure its firefighters and fire control staff have good access to relevant and up-to-date risk information.",
             dt.date(2026, 12, 31),
             None,
+        ),
+    ],
+    national_findings=[
+        (
+            R,
+            "R4",
+            "By 1 October 2023, National Employers, the Local Government Association and the National Fire Chiefs Council should review the process for handling complaints and grievances in fire and rescue services.",
+            dt.date(2023, 10, 1),
+            None,
+            ["National Employers", "Local Government Association", "National Fire Chiefs Council"],
+            False,
+        ),
+        (
+            R,
+            "R5",
+            "By 1 March 2024, all fire and rescue services and the National Fire Chiefs Council should make sure that staff have access to an independent reporting line.",
+            dt.date(2024, 3, 1),
+            None,
+            ["National Fire Chiefs Council"],
+            True,
         ),
     ],
 )
@@ -671,7 +727,7 @@ class DemoResult:
 def demo_load(*, today: dt.date | None = None) -> DemoResult:
     """Load the demo data once. A second run leaves everything as it is (same counts)."""
     today = today or timezone.localdate()
-    forces_load_from_csv()
+    register_load()
     users = _users()
     # The demo staff member leads on every force, so escalations have someone to tell.
     Force.objects.filter(staff_lead__isnull=True).update(staff_lead=users["staff"])
@@ -679,6 +735,8 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
     if created:
         _load_inspections(today=today, users=users)
         _review_overdue(today=today, users=users)
+        _governing_bodies_reply(today=today, users=users)
+        _next_review_dates(today=today)
         data_changed()
     return DemoResult(
         created=created,
@@ -731,6 +789,39 @@ def _load_inspections(*, today: dt.date, users: dict[str, User]) -> None:
     )
     planned.forces.add(by_name["Northumbria Police"])
 
+    # Two recent police reports, dated from the day the demo is loaded: one whose local policing
+    # body's comments are late (day 71), one whose comments are not yet due (day 21).
+    for reference, name, days_ago, title in (
+        ("CUST-LATE-CLE", "Cleveland Police", 70, "Cleveland Police – Inspection of police custody"),
+        ("CUST-RECENT-DUR", "Durham Constabulary", 20, "Durham Constabulary – Inspection of police custody"),
+    ):
+        specs.append(
+            Spec(
+                reference=reference,
+                programme="thematic",
+                title=title,
+                published=today - dt.timedelta(days=days_ago),
+                forces=[name],
+                lead="Wendy Williams",
+                summary="Detainees were treated with respect, but the force did not always record the reasons for strip searches.",
+                findings=[
+                    (
+                        R,
+                        "R1",
+                        "Within six months, the force should make sure that the reason for every strip search is recorded and reviewed by a supervisor.",
+                        6,
+                        None,
+                    ),
+                    (
+                        A,
+                        "AFI1",
+                        "The force should make sure that detainees are offered a solicitor as soon as they arrive in custody.",
+                        None,
+                        None,
+                    ),
+                ],
+            )
+        )
     inspections: dict[str, Inspection] = {}
     for spec in specs:
         if spec.published > today:
@@ -747,6 +838,8 @@ def _load_inspections(*, today: dt.date, users: dict[str, User]) -> None:
             lead_inspector=spec.lead,
             summary=spec.summary,
             follows_up=inspections.get(spec.follows_up) if spec.follows_up else None,
+            # The inspectorate asks each fire and rescue authority for its action plan in six months.
+            authority_plan_due_on=add_months(spec.published, 6) if spec.forces == "fire" else None,
         )
         inspection.forces.set(forces)
         inspections[spec.reference] = inspection
@@ -773,6 +866,20 @@ def _load_inspections(*, today: dt.date, users: dict[str, User]) -> None:
             )
             findings[reference] = finding
             for force in forces:
+                _track(finding=finding, force=force, today=today, rng=rng, users=users)
+        for position, (category, reference, text, target, answers, bodies, with_forces) in enumerate(
+            spec.national_findings, start=len(spec.findings)
+        ):
+            finding = Finding.objects.create(
+                inspection=inspection,
+                category=category,
+                reference=reference,
+                text=text,
+                cause_of_concern=findings.get(answers) if answers else None,
+                target_date=target,
+                position=position,
+            )
+            for force in [*(forces if with_forces else []), *(by_name[name] for name in bodies)]:
                 _track(finding=finding, force=force, today=today, rng=rng, users=users)
     _review_cleveland(inspections=inspections, users=users)
     _supersede_and_withdraw(inspections=inspections, users=users)
@@ -882,6 +989,8 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
         if force.name == "Cleveland Police"
         else users["liaison.fire"]
         if force.kind == Force.Kind.FIRE
+        else users["liaison.npcc"]
+        if force.name == "National Police Chiefs' Council"
         else staff
     )
     events: list[ItemEvent] = [ItemEvent(kind=ItemEvent.Kind.CREATED, at=at(published, 9), to_status="published")]
@@ -925,7 +1034,9 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
                 updates.append((day, rng.choice(UPDATE_TEXTS), False))
     if target and item.status == TrackedItem.Status.IN_PROGRESS and today > target and rng.random() < 0.22:
         # An approved extension: the current target moves, the original stays.
-        new_target = add_months(target, rng.choice([3, 6]))
+        asked = add_months(target, rng.choice([3, 6]))
+        # Sometimes the inspectorate grants less time than asked for.
+        new_target = add_months(target, 3) if asked > add_months(target, 3) and rng.random() < 0.4 else asked
         decided = target - dt.timedelta(days=rng.randint(3, 20))
         if decided > published:
             item.current_target_date = new_target
@@ -936,10 +1047,12 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
                     at=at(decided, 15),
                     actor=staff,
                     target_date=new_target,
-                    note="More time agreed: the force's new case management system goes live later than planned.",
+                    note="More time agreed: the force's new case management system goes live later than planned."
+                    if new_target == asked
+                    else "Three months agreed rather than the six asked for: the remaining work is small.",
                 )
             )
-            item._extension = (target, new_target, decided, liaison, staff)  # type: ignore[attr-defined]
+            item._extension = (target, asked, new_target, decided, liaison, staff)  # type: ignore[attr-defined]
     if item.status == TrackedItem.Status.IN_PROGRESS and progress > 0.7:
         claim_day = min(
             today - dt.timedelta(days=rng.randint(1, 60)),
@@ -1009,17 +1122,20 @@ def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random
             ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.UPDATE, at=at(day, 13), actor=liaison, note=text)
     extension = getattr(item, "_extension", None)
     if extension:
-        previous, new_target, decided, requester, decider = extension
+        previous, asked, new_target, decided, requester, decider = extension
         ExtensionRequest.objects.create(
             item=item,
             requested_by=requester,
             previous_target_date=previous,
-            requested_date=new_target,
+            requested_date=asked,
             reason="The force's new case management system goes live later than planned.",
             decision=ExtensionRequest.Decision.APPROVED,
             decided_by=decider,
             decided_at=at(decided, 15),
-            decision_note="Agreed: the revised plan is credible.",
+            approved_date=new_target,
+            decision_note="Agreed: the revised plan is credible."
+            if new_target == asked
+            else "Three months rather than six: the remaining work is small.",
         )
 
 
@@ -1078,3 +1194,61 @@ def _review_cleveland(*, inspections: dict[str, Inspection], users: dict[str, Us
             public_comment=f"Our post-inspection review found {Judgement.Progress(progress).label.lower()}.",
         )
         TrackedItem.objects.filter(pk=item.pk).update(latest_progress=progress)
+
+
+def _governing_bodies_reply(*, today: dt.date, users: dict[str, User]) -> None:
+    """Most local policing bodies published their comments on the police reports within the 56
+    days, and most fire and rescue authorities their action plans by the deadline; a few are
+    late, so the clocks have something to show. Deterministic, like the rest."""
+    rng = random.Random(55)
+    pairs = (
+        TrackedItem.objects.filter(force__kind__in=(Force.Kind.POLICE, Force.Kind.FIRE))
+        .values_list("finding__inspection_id", "force_id")
+        .distinct()
+        .order_by("finding__inspection_id", "force_id")
+    )
+    inspections = Inspection.objects.in_bulk({inspection_id for inspection_id, _ in pairs})
+    forces = Force.objects.in_bulk({force_id for _, force_id in pairs})
+    replies = []
+    for inspection_id, force_id in pairs:
+        inspection, force = inspections[inspection_id], forces[force_id]
+        if inspection.published_on is None or inspection.reference.startswith("CUST-"):
+            continue  # the recent custody reports show a late and a pending clock
+        late = force.name in ("Lancashire Constabulary", "Cleveland Fire Brigade", "Kent Police") or rng.random() < 0.08
+        if late:
+            continue
+        due = rules.reply_due_on(
+            kind=force.kind,
+            published_on=inspection.published_on,
+            authority_plan_due_on=inspection.authority_plan_due_on,
+        ) or inspection.published_on + dt.timedelta(days=120)
+        published = min(due - dt.timedelta(days=rng.randint(0, 20)), today)
+        if published < inspection.published_on:
+            continue
+        body = governing_body_on(force=force, day=inspection.published_on)
+        replies.append(
+            ReportReply(
+                inspection=inspection,
+                force=force,
+                kind=rules.reply_kind_for(kind=force.kind),
+                body_name=body.name if body else "",
+                published_on=published,
+                url=f"https://governing-body.example/{force.slug}/{inspection.reference.lower()}",
+                recorded_by=users["staff"],
+            )
+        )
+    ReportReply.objects.bulk_create(replies)
+
+
+def _next_review_dates(*, today: dt.date) -> None:
+    """Undated findings (the causes of concern, some areas for improvement) are next reviewed by
+    their programme's cycle after publication: the older ones are past it."""
+    for item in TrackedItem.objects.filter(
+        current_target_date__isnull=True, status__in=TrackedItem.OPEN_STATUSES
+    ).select_related("finding__inspection__programme"):
+        inspection = item.finding.inspection
+        review_by = rules.review_by_default(
+            start=inspection.published_on, review_months=inspection.programme.review_months
+        )
+        if review_by is not None:
+            TrackedItem.objects.filter(pk=item.pk).update(review_by=review_by)

@@ -7,13 +7,16 @@ from core.models import TimeStampedModel
 
 
 class Force(TimeStampedModel):
-    """An organisation the inspectorate inspects: a police force, a fire and rescue service, or
-    another policing body."""
+    """An organisation the inspectorate inspects or addresses: a police force, a fire and rescue
+    service, another policing body, or a national body (the Home Office, the NPCC, the NFCC...).
+    Every kind has liaison officers and the same scoped access; the name stays "Force" because
+    most of them are."""
 
     class Kind(models.TextChoices):
         POLICE = "police", "Police force"
         FIRE = "fire", "Fire and rescue service"
         OTHER = "other", "Other policing body"
+        NATIONAL = "national", "National body"
 
     class MonitoringStage(models.TextChoices):
         SCAN = "scan", "Scan"
@@ -62,6 +65,10 @@ class Force(TimeStampedModel):
     def in_engage(self) -> bool:
         return self.monitoring_stage == self.MonitoringStage.ENGAGE
 
+    @property
+    def is_national_body(self) -> bool:
+        return self.kind == self.Kind.NATIONAL
+
 
 class LiaisonMembership(TimeStampedModel):
     """A user acts as liaison officer for a force (a user may act for several)."""
@@ -77,3 +84,66 @@ class LiaisonMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.force}"
+
+
+class GoverningBody(TimeStampedModel):
+    """Who a force or service answers to: a police and crime commissioner, a police, fire and
+    crime commissioner, a mayor, the City of London Corporation, a fire and rescue authority..."""
+
+    class Kind(models.TextChoices):
+        PCC = "pcc", "Police and crime commissioner"
+        PFCC = "pfcc", "Police, fire and crime commissioner"
+        MAYOR = "mayor", "Mayor"
+        COMMON_COUNCIL = "common_council", "City of London Corporation"
+        FIRE_AUTHORITY = "fire_authority", "Fire and rescue authority"
+        COUNCIL = "council", "Council acting as fire and rescue authority"
+        FIRE_COMMISSIONER = "fire_commissioner", "London Fire Commissioner"
+        OTHER = "other", "Other oversight body"
+
+    # The local policing bodies of the Police Act 1996: they publish comments on an inspection
+    # report on their force (section 55).
+    LOCAL_POLICING_BODY_KINDS = (Kind.PCC, Kind.PFCC, Kind.MAYOR, Kind.COMMON_COUNCIL)
+
+    name = models.CharField(max_length=160, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_local_policing_body(self) -> bool:
+        return self.kind in self.LOCAL_POLICING_BODY_KINDS
+
+
+class Governance(TimeStampedModel):
+    """A body governed an organisation from one date (empty: since before the tracker's records)
+    until another (empty: still does). The published source is kept beside each row."""
+
+    organisation = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="governance")
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="governs")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=300)
+    source_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="governance_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["organisation", "body", "starts_on"], name="governance_unique_period"),
+            models.CheckConstraint(condition=~Q(source_url=""), name="governance_source_required"),
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_on"], name="governance_org_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.body} governs {self.organisation}"
+
+    def covers(self, day) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,10 +11,22 @@ from django.utils.text import slugify
 
 from accounts.permissions import require_staff
 from core.refusals import Refusal
-from forces.models import Force
+from forces.models import Force, Governance, GoverningBody
 
-FORCES_CSV = Path(__file__).resolve().parent / "data" / "forces.csv"
-KINDS = {"police": Force.Kind.POLICE, "fire": Force.Kind.FIRE, "other": Force.Kind.OTHER}
+DATA = Path(__file__).resolve().parent / "data"
+FORCES_CSV = DATA / "forces.csv"
+# The national bodies the inspectorate addresses: the same columns as forces.csv, kept apart so
+# that forces.csv stays the register of organisations inspected.
+BODIES_CSV = DATA / "bodies.csv"
+# Who governs each force and service, with dates and the published source of each row.
+GOVERNANCE_CSV = DATA / "governance.csv"
+REGISTER_FILES = (FORCES_CSV, BODIES_CSV)
+KINDS = {
+    "police": Force.Kind.POLICE,
+    "fire": Force.Kind.FIRE,
+    "other": Force.Kind.OTHER,
+    "national": Force.Kind.NATIONAL,
+}
 # Forces in enhanced monitoring ("engage") in June 2022, as docs/domain.md records.
 ENGAGE = {
     "Cleveland Police",
@@ -36,6 +49,31 @@ class ForceDataError(Refusal):
     """The register of organisations or a change to one cannot be saved; the message says why."""
 
 
+@dataclass(frozen=True)
+class RegisterResult:
+    organisations: LoadResult
+    governance: LoadResult
+
+
+@transaction.atomic
+def register_load(
+    *, paths: tuple[Path, ...] = REGISTER_FILES, governance_path: Path | None = GOVERNANCE_CSV
+) -> RegisterResult:
+    """The whole register: every organisation (forces, services, national bodies), then who
+    governs each. One transaction: a bad row anywhere writes nothing. Idempotent."""
+    created = updated = 0
+    for path in paths:
+        result = forces_load_from_csv(path=path)
+        created, updated = created + result.created, updated + result.updated
+    organisations = LoadResult(created=created, updated=updated, total=Force.objects.count())
+    governance = (
+        governance_load_from_csv(path=governance_path)
+        if governance_path is not None
+        else LoadResult(0, 0, Governance.objects.count())
+    )
+    return RegisterResult(organisations=organisations, governance=governance)
+
+
 @transaction.atomic
 def forces_load_from_csv(*, path: Path = FORCES_CSV) -> LoadResult:
     """Create or update every organisation in the CSV. Idempotent: a second run changes nothing.
@@ -48,7 +86,9 @@ def forces_load_from_csv(*, path: Path = FORCES_CSV) -> LoadResult:
         name = (row.get("name") or "").strip()
         kind = KINDS.get((row.get("kind") or "").strip())
         if not name or kind is None:
-            raise ForceDataError(f"{path.name} line {line}: a name and a kind (police, fire, other) are required")
+            raise ForceDataError(
+                f"{path.name} line {line}: a name and a kind (police, fire, other, national) are required"
+            )
         active_until = None
         if row.get("active_until"):
             try:
@@ -86,6 +126,92 @@ def forces_load_from_csv(*, path: Path = FORCES_CSV) -> LoadResult:
             force.successor = by_name[successor_name]
             force.save(update_fields=["successor", "updated_at"])
     return LoadResult(created=created, updated=updated, total=Force.objects.count())
+
+
+GOVERNANCE_COLUMNS = ("organisation", "body", "body_kind", "starts_on", "ends_on", "source_url", "source_note")
+
+
+def _optional_date(value: str | None, *, where: str, column: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ForceDataError(f"{where}: {column} must be a date like 2017-10-01") from None
+
+
+@transaction.atomic
+def governance_load_from_csv(*, path: Path = GOVERNANCE_CSV) -> LoadResult:
+    """Create or update who governs each organisation, from the CSV, which is the whole truth:
+    a period no longer in the file is removed. Every row names its published source. A bad row
+    stops the load with its line number, and nothing is written."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in GOVERNANCE_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ForceDataError(f"{path.name}: the columns {', '.join(missing)} are missing")
+        rows = list(reader)
+    organisations = {force.name: force for force in Force.objects.all()}
+    bodies = {body.name: body for body in GoverningBody.objects.all()}
+    wanted: set[tuple[int, int, dt.date | None]] = set()
+    created = updated = 0
+    for line, row in enumerate(rows, start=2):
+        where = f"{path.name} line {line}"
+        name, body_name = (row["organisation"] or "").strip(), (row["body"] or "").strip()
+        kind, source = (row["body_kind"] or "").strip(), (row["source_url"] or "").strip()
+        if name not in organisations:
+            raise ForceDataError(f"{where}: {name or 'the organisation'} is not in the register")
+        if not body_name or kind not in GoverningBody.Kind.values:
+            raise ForceDataError(
+                f"{where}: a body and a body_kind ({', '.join(GoverningBody.Kind.values)}) are required"
+            )
+        if not source.startswith("https://"):
+            raise ForceDataError(f"{where}: every row needs its published source (an https:// address)")
+        starts_on = _optional_date(row["starts_on"], where=where, column="starts_on")
+        ends_on = _optional_date(row["ends_on"], where=where, column="ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            raise ForceDataError(f"{where}: ends_on is before starts_on")
+        body = bodies.get(body_name)
+        if body is None:
+            body = bodies[body_name] = GoverningBody.objects.create(name=body_name, kind=kind)
+        elif body.kind != kind:
+            body.kind = kind
+            body.save(update_fields=["kind", "updated_at"])
+        organisation = organisations[name]
+        values = {"ends_on": ends_on, "source_url": source, "source_note": (row["source_note"] or "").strip()}
+        period, made = Governance.objects.get_or_create(
+            organisation=organisation, body=body, starts_on=starts_on, defaults=values
+        )
+        if made:
+            created += 1
+        elif any(getattr(period, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(period, key, value)
+            period.save()
+            updated += 1
+        wanted.add((organisation.pk, body.pk, starts_on))
+    for period in Governance.objects.all():
+        if (period.organisation_id, period.body_id, period.starts_on) not in wanted:
+            period.delete()
+    _check_no_overlaps()
+    return LoadResult(created=created, updated=updated, total=Governance.objects.count())
+
+
+def _check_no_overlaps() -> None:
+    """One organisation is governed by one body at a time (a transfer ends the day before the
+    next body starts)."""
+    periods: dict[int, list[Governance]] = {}
+    for period in Governance.objects.select_related("organisation", "body").order_by("organisation_id", "starts_on"):
+        periods.setdefault(period.organisation_id, []).append(period)
+    for rows in periods.values():
+        ordered = sorted(rows, key=lambda p: p.starts_on or dt.date.min)
+        for earlier, later in itertools.pairwise(ordered):
+            if earlier.ends_on is None or (later.starts_on is not None and later.starts_on <= earlier.ends_on):
+                raise ForceDataError(
+                    f"{GOVERNANCE_CSV.name}: {earlier.organisation.name} has two governing bodies at once "
+                    f"({earlier.body.name} and {later.body.name}); end the first the day before the second starts"
+                )
 
 
 def force_monitoring_update(*, force: Force, user, staff_lead, monitoring_stage: str) -> Force:

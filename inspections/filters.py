@@ -110,7 +110,7 @@ class ItemFilter(DashboardFilter):
     show = django_filters.ChoiceFilter(
         label="Show only",
         method="headline",
-        choices=[(name, label) for name, (label, _) in (rules.HEADLINES | rules.LIST_VIEWS).items()],
+        choices=[(name, view.label) for name, view in (rules.HEADLINES | rules.LIST_VIEWS).items()],
         empty_label="All recommendations",
     )
     force = django_filters.ModelChoiceFilter(

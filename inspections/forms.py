@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.forms import GovukDateField, GovukForm
 from inspections import services
-from inspections.models import Judgement, Theme, TrackedItem
+from inspections.models import EvidenceFile, Inspection, Judgement, Theme, TrackedItem
 
 
 class VersionedForm(GovukForm):
@@ -110,11 +110,41 @@ class SubmitForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Describe what the force has done"},
     )
-    files = EvidenceField(label="Evidence", required=True)
+    existing_evidence = forms.ModelMultipleChoiceField(
+        label="Evidence already attached to this item",
+        help_text="Choose any that shows the recommendation is met: the inspectorate sees them with the claim.",
+        queryset=EvidenceFile.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    files = EvidenceField(label="New evidence", required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, item: TrackedItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = _evidence_help()
+        attached = (
+            EvidenceFile.objects.filter(update__item=item).select_related("update").order_by("-created_at", "-id")
+        )
+        if attached.exists():
+            field = self.fields["existing_evidence"]
+            field.queryset = attached
+            field.label_from_instance = lambda evidence: (
+                f"{evidence.original_name} (attached {evidence.created_at:%-d %B %Y})"
+            )
+        else:
+            del self.fields["existing_evidence"]
+            self.fields["files"].label = "Evidence"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("files") and not cleaned.get("existing_evidence") and "files" not in self.errors:
+            message = (
+                "Attach at least one evidence file, or choose evidence already attached"
+                if "existing_evidence" in self.fields
+                else "Attach at least one evidence file"
+            )
+            self.add_error("files", message)
+        return cleaned
 
 
 class ExtensionRequestForm(VersionedForm):
@@ -162,9 +192,15 @@ class ExtensionDecideForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to approve or refuse the extension"},
     )
+    approved_date = GovukDateField(
+        label="Approve to an earlier date (optional)",
+        help_text="Leave empty to approve the date asked for. An earlier date needs a reason in the note. "
+        "For example, 30 9 2027.",
+        required=False,
+    )
     note = forms.CharField(
         label="Note for the force",
-        help_text="Required when refusing.",
+        help_text="Required when refusing, or when approving an earlier date than asked for.",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -233,6 +269,8 @@ def staff_users():
 
 
 class ReviewForm(GovukForm):
+    ALL, CHOSEN = "all", "chosen"
+
     review_date = GovukDateField(
         label="Date of the review",
         help_text="For example, 15 1 2026.",
@@ -250,10 +288,65 @@ class ReviewForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+    scope = forms.ChoiceField(
+        label="What the review judges",
+        choices=[(ALL, "Every item of the inspection"), (CHOSEN, "Only the items I choose below")],
+        widget=forms.RadioSelect,
+        initial=ALL,
+        required=False,
+    )
+    items = forms.ModelMultipleChoiceField(
+        label="Items to judge",
+        help_text="Only when the review judges the items you choose.",
+        queryset=TrackedItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    next_review_by = GovukDateField(
+        label="Next review of undated items by (optional)",
+        help_text="Areas for improvement and causes of concern with no target date that this review judges "
+        "are next reviewed by this date. For example, 31 3 2028.",
+        required=False,
+    )
+
+    def __init__(self, *args, inspection: Inspection, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = staff_users()
+        field = self.fields["items"]
+        field.queryset = (
+            TrackedItem.objects.filter(finding__inspection=inspection)
+            .select_related("finding", "force")
+            .order_by("finding__position", "finding__reference", "force__name")
+        )
+        field.label_from_instance = lambda item: f"{item.finding.reference} – {item.force.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.CHOSEN and not cleaned.get("items"):
+            self.add_error("items", "Choose at least one item, or let the review judge every item")
+        if cleaned.get("scope") != self.CHOSEN:
+            cleaned["items"] = []
+        return cleaned
+
+
+class ReviewStartForm(GovukForm):
+    """From the reviews list: which inspection the new review follows up."""
+
+    inspection = forms.ModelChoiceField(
+        label="Inspection reference",
+        help_text="For example, NCPI-2017-CLE",
+        queryset=Inspection.objects.none(),
+        to_field_name="reference",
+        widget=forms.TextInput,
+        error_messages={
+            "required": "Enter the reference of the inspection to review",
+            "invalid_choice": "Enter the reference of a published inspection, for example NCPI-2017-CLE",
+        },
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = staff_users()
+        self.fields["inspection"].queryset = Inspection.objects.filter(published_on__isnull=False)
 
 
 class JudgementForm(GovukForm):
@@ -272,6 +365,9 @@ class JudgementForm(GovukForm):
         required=False,
         max_length=2000,
     )
+    # The revisit's verdict: "complete" (or "discharged" for a cause of concern). The item closes
+    # only after the confirmation page.
+    close = forms.BooleanField(label="Close it", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -279,7 +375,40 @@ class JudgementForm(GovukForm):
             cleaned.get("commentary", "").strip() or cleaned.get("public_comment", "").strip()
         ):
             self.add_error("progress", "Choose a judgement, or remove the commentary")
+        if not cleaned.get("progress") and cleaned.get("close"):
+            self.add_error("progress", "Choose a judgement for an item you close")
         return cleaned
+
+
+class ReportReplyForm(GovukForm):
+    published_on = GovukDateField(
+        label="Date published",
+        help_text="For example, 14 7 2026.",
+        error_messages={"required": "Enter the date it was published", "incomplete": "Enter the date it was published"},
+    )
+    url = forms.URLField(
+        label="Link to the published document",
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"required": "Enter the link", "invalid": "Enter a full link, starting https://"},
+    )
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AuthorityPlanDeadlineForm(GovukForm):
+    due_on = GovukDateField(
+        label="Action plans due by",
+        help_text="Leave empty for no deadline (no clock runs). For example, 30 9 2026.",
+        required=False,
+    )
+
+
+class ReviewDatesForm(GovukForm):
+    review_by = GovukDateField(
+        label="Next review by",
+        help_text="For example, 31 3 2028.",
+        error_messages={"required": "Enter the next review date", "incomplete": "Enter the next review date"},
+    )
 
 
 JudgementFormSet = forms.formset_factory(JudgementForm, extra=0, can_delete=False)

@@ -28,6 +28,11 @@ class Programme(TimeStampedModel):
     is_follow_up = models.BooleanField(
         default=False, help_text="Inspections of this programme review earlier inspections."
     )
+    review_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The programme's cycle: undated findings are next reviewed this many months after publication.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -80,6 +85,12 @@ class Inspection(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="follow_up_inspections",
         help_text="For a post-inspection review or revisit: the inspection it follows up.",
+    )
+    authority_plan_due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a fire and rescue report: when each service's fire and rescue authority must publish its "
+        "action plan, as the inspectorate sets it.",
     )
     history = HistoricalRecords()
 
@@ -232,12 +243,19 @@ class TrackedItem(TimeStampedModel):
     # Set by the overdue sweep (one set-based UPDATE) to the day it flagged the item, and cleared
     # when the item stops being overdue; the events it records are the history.
     overdue_flagged_on = models.DateField(null=True, blank=True)
-    # The other clocks, flagged the same way (inspections/overdue.py): the force's response not
-    # given within 56 days of publication; no action plan (no progress update) by the finding's
-    # action_plan_due_on; a closure claim waiting more than 30 days for the inspectorate.
-    response_overdue_flagged_on = models.DateField(null=True, blank=True)
+    # The other clocks, flagged the same way (inspections/overdue/clocks.py): the local policing
+    # body's comments on a police report not published within 56 days; the fire and rescue
+    # authority's action plan not published by the inspectorate's deadline; no action plan (no
+    # progress update) by the finding's action_plan_due_on; a closure claim waiting more than 30
+    # days for the inspectorate; an undated finding past its next review date.
+    comments_overdue_flagged_on = models.DateField(null=True, blank=True)
+    authority_plan_overdue_flagged_on = models.DateField(null=True, blank=True)
     action_plan_overdue_flagged_on = models.DateField(null=True, blank=True)
     verification_overdue_flagged_on = models.DateField(null=True, blank=True)
+    review_overdue_flagged_on = models.DateField(null=True, blank=True)
+    # An undated finding (most areas for improvement and causes of concern) is looked at again by
+    # this date: set by staff, by a follow-up review, or by the programme's cycle.
+    review_by = models.DateField(null=True, blank=True, help_text="Next review by, for an item with no target date.")
     # The latest follow-up judgement and the time of the latest progress update, written by the
     # services that record them, so that lists need no subquery per row.
     latest_progress = models.CharField(max_length=16, blank=True)
@@ -247,9 +265,11 @@ class TrackedItem(TimeStampedModel):
     history = HistoricalRecords(
         excluded_fields=[
             "overdue_flagged_on",
-            "response_overdue_flagged_on",
+            "comments_overdue_flagged_on",
+            "authority_plan_overdue_flagged_on",
             "action_plan_overdue_flagged_on",
             "verification_overdue_flagged_on",
+            "review_overdue_flagged_on",
             "updated_at",
         ]
     )
@@ -281,6 +301,10 @@ class TrackedItem(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status="submitted", submitted_on__isnull=False) | ~Q(status="submitted"),
                 name="item_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_by__isnull=True) | Q(current_target_date__isnull=True),
+                name="item_review_by_only_undated",
             ),
         ]
         indexes = [
@@ -314,9 +338,25 @@ class TrackedItem(TimeStampedModel):
                 fields=["submitted_on"], condition=Q(status="submitted"), name="item_awaiting_verification_idx"
             ),
             models.Index(
-                fields=["response_overdue_flagged_on"],
-                condition=Q(response_overdue_flagged_on__isnull=False),
-                name="item_response_flagged_idx",
+                fields=["comments_overdue_flagged_on"],
+                condition=Q(comments_overdue_flagged_on__isnull=False),
+                name="item_comments_flagged_idx",
+            ),
+            models.Index(
+                fields=["authority_plan_overdue_flagged_on"],
+                condition=Q(authority_plan_overdue_flagged_on__isnull=False),
+                name="item_fra_plan_flagged_idx",
+            ),
+            models.Index(
+                fields=["review_overdue_flagged_on"],
+                condition=Q(review_overdue_flagged_on__isnull=False),
+                name="item_review_flagged_idx",
+            ),
+            # Undated open items by their next review date: the review clock and its headline.
+            models.Index(
+                fields=["review_by"],
+                condition=Q(status__in=OPEN_STATUSES, current_target_date__isnull=True),
+                name="item_open_review_by_idx",
             ),
             models.Index(
                 fields=["action_plan_overdue_flagged_on"],
@@ -371,6 +411,27 @@ class TrackedItem(TimeStampedModel):
             return None
         return (self.current_target_date - today).days
 
+    @property
+    def is_extended(self) -> bool:
+        return self.extension_count > 0
+
+    def review_overdue(self, today: dt.date) -> bool:
+        """Undated, open and past its next review date: the Python twin of rules.review_overdue_q."""
+        return (
+            self.is_open and self.current_target_date is None and self.review_by is not None and self.review_by < today
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The lifecycle status in words; a cause of concern closed as complete was discharged."""
+        if (
+            self.status == ItemStatus.COMPLETE
+            and self.finding_id is not None
+            and self.finding.category == Finding.Category.CAUSE_OF_CONCERN
+        ):
+            return "Closed: discharged"
+        return self.get_status_display()
+
 
 class ItemEvent(models.Model):
     """Everything that happened to an item, for its timeline: response, status changes, decisions,
@@ -390,8 +451,16 @@ class ItemEvent(models.Model):
         JUDGED = "judged", "Progress judged"
         BECAME_OVERDUE = "became_overdue", "Became overdue"
         NO_LONGER_OVERDUE = "no_longer_overdue", "No longer overdue"
+        # Recorded by an earlier clock that ran on the force's own response; kept for history.
         RESPONSE_LATE = "response_late", "Response not given within 56 days"
         RESPONSE_LATE_ENDED = "response_late_ended", "Response given late"
+        COMMENTS_LATE = "comments_late", "Local policing body's comments overdue"
+        COMMENTS_LATE_ENDED = "comments_late_ended", "Local policing body's comments published"
+        FRA_PLAN_LATE = "fra_plan_late", "Fire and rescue authority's action plan overdue"
+        FRA_PLAN_LATE_ENDED = "fra_plan_late_ended", "Fire and rescue authority's action plan published"
+        REVIEW_DATE_SET = "review_date_set", "Next review date set"
+        REVIEW_LATE = "review_late", "Review overdue"
+        REVIEW_LATE_ENDED = "review_late_ended", "Review no longer overdue"
         ACTION_PLAN_LATE = "action_plan_late", "Action plan overdue"
         ACTION_PLAN_LATE_ENDED = "action_plan_late_ended", "Action plan received late"
         VERIFICATION_LATE = "verification_late", "Closure claim waiting over 30 days"
@@ -432,7 +501,10 @@ class ItemEvent(models.Model):
             ),
             models.Index(
                 fields=["id"],
-                condition=Q(notified_at__isnull=True, kind__in=["became_overdue", "response_late", "action_plan_late"]),
+                condition=Q(
+                    notified_at__isnull=True,
+                    kind__in=["became_overdue", "comments_late", "fra_plan_late", "action_plan_late"],
+                ),
                 name="event_to_notify_idx",
             ),
         ]
@@ -455,6 +527,8 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     narrative = models.TextField()
     is_closure_claim = models.BooleanField(default=False)
+    # A closure claim may cite evidence already attached to the item's earlier updates.
+    cited_evidence = models.ManyToManyField("EvidenceFile", blank=True, related_name="cited_by")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -502,6 +576,8 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # Staff may approve an earlier date than the one asked for, never a later one.
+    approved_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -517,6 +593,15 @@ class ExtensionRequest(models.Model):
                 condition=Q(decision="pending", decided_at__isnull=True)
                 | (~Q(decision="pending") & Q(decided_at__isnull=False)),
                 name="extension_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_date__isnull=True)
+                | Q(
+                    decision="approved",
+                    approved_date__lte=F("requested_date"),
+                    approved_date__gt=F("previous_target_date"),
+                ),
+                name="extension_approved_date_in_range",
             ),
         ]
 
@@ -539,6 +624,11 @@ class FollowUpReview(TimeStampedModel):
         related_name="+",
         help_text="The published review report, where there is one.",
     )
+    # The items the review judges: none chosen means every item of the inspection.
+    items = models.ManyToManyField("TrackedItem", blank=True, related_name="+")
+    next_review_by = models.DateField(
+        null=True, blank=True, help_text="Undated items this review judges are next reviewed by this date."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -556,10 +646,17 @@ class Judgement(models.Model):
         GOOD = "good", "Good progress"
         NOT_ASSESSED = "not_assessed", "Not assessed"
 
+    class Verdict(models.TextChoices):
+        NONE = "", "No closing verdict"
+        DISCHARGED = "discharged", "Cause of concern discharged"
+        COMPLETE = "complete", "Recommendation complete"
+
     review = models.ForeignKey(FollowUpReview, on_delete=models.CASCADE, related_name="judgements")
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="judgements")
     progress = models.CharField(max_length=16, choices=Progress.choices)
     commentary = models.TextField(blank=True)
+    # The revisit's verdict: the item closes (complete) once staff confirm the review's closures.
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -572,3 +669,36 @@ class Judgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_progress_display()} on item {self.item_id}"
+
+
+class ReportReply(TimeStampedModel):
+    """What the body governing a force publishes on an inspection report about it, recorded once
+    per report and organisation with its date and link. For a police force: the local policing
+    body's comments (Police Act 1996, section 55: within 56 days of the report's publication,
+    explaining for each recommendation what will be done or why nothing will). For a fire and
+    rescue service: the fire and rescue authority's action plan (the national framework; by the
+    deadline the inspectorate sets). Separate from the force's own response to each item."""
+
+    class Kind(models.TextChoices):
+        COMMENTS = "comments", "Local policing body's comments"
+        ACTION_PLAN = "action_plan", "Fire and rescue authority's action plan"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="replies")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="report_replies")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    body_name = models.CharField(max_length=160, help_text="The body that published it, as it was then named.")
+    published_on = models.DateField()
+    url = models.URLField(max_length=500)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "force__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "force"], name="reply_one_per_report_force"),
+            models.CheckConstraint(condition=~Q(url=""), name="reply_link_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.force} on {self.inspection}"

@@ -3,21 +3,29 @@ filters, the exports and the API all take their definitions from here, so that a
 its link opens and the items the sweep flags are always the same set.
 
 Dates are London dates (`london_today`): a target of 31 March is overdue from 1 April.
-docs/domain.md explains the rules in words.
+docs/governance-and-reviews.md and docs/overdue-engine.md explain the rules in words.
 """
 
+import calendar
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from inspections.models import OPEN_STATUSES, ItemStatus, ProgressUpdate, Response
+from forces.models import Force
+from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ProgressUpdate, ReportReply, TrackedItem
 
-# The local policing body publishes its comments on a report within 56 days of publication
-# (Police Act 1996, section 55); until the body's comments are recorded per report, the force's
-# response to each recommendation stands in for them.
-RESPONSE_DAYS = 56
+# Police reports: the local policing body (the police and crime commissioner, the police, fire
+# and crime commissioner, the mayor, or the City of London Corporation) must publish its comments
+# on an inspection report on its force "before the end of the period of 56 days beginning with the
+# day on which the report is published" (Police Act 1996, section 55(5A)). Day 1 is publication
+# day, so the last day allowed is publication + 55 and the comments are overdue from day 57.
+# It is the body's comment on the report, not the force's own response to each recommendation,
+# which is recorded on the item and has no statutory clock.
+COMMENTS_DAYS = 56
 # The inspectorate's own target for verifying a closure claim.
 VERIFICATION_DAYS = 30
 # "Due soon" on the dashboard and in the lists.
@@ -62,18 +70,99 @@ def awaiting_verification_q() -> Q:
     return Q(status=ItemStatus.SUBMITTED)
 
 
-def response_deadline_passed_before(*, today: dt.date) -> dt.date:
-    """Reports published before this day are past the response deadline on `today`."""
-    return today - dt.timedelta(days=RESPONSE_DAYS)
+def comments_due_on(published_on: dt.date) -> dt.date:
+    """The last day the local policing body may publish its comments on a report published on
+    `published_on`: day 56, counting publication day as day 1."""
+    return published_on + dt.timedelta(days=COMMENTS_DAYS - 1)
 
 
-def response_overdue_q(*, today: dt.date) -> Q:
-    """Open, no response yet, and more than RESPONSE_DAYS days since the report was published. A
-    closed item cannot record a response, so it is never counted."""
-    return open_q() & Q(
-        response=Response.PENDING,
-        finding__inspection__published_on__lt=response_deadline_passed_before(today=today),
+def comments_deadline_passed_before(*, today: dt.date) -> dt.date:
+    """Police reports published before this day are past the comments deadline on `today`."""
+    return today - dt.timedelta(days=COMMENTS_DAYS - 1)
+
+
+def comments_apply(*, kind: str) -> bool:
+    """Section 55 binds the local policing bodies, so its clock runs for territorial police forces
+    (each has one); never for fire and rescue services, other policing bodies or national bodies."""
+    return kind == Force.Kind.POLICE
+
+
+def authority_plan_applies(*, kind: str) -> bool:
+    """The national framework expects a fire and rescue authority to publish an action plan on the
+    inspectorate's recommendations: fire and rescue services only."""
+    return kind == Force.Kind.FIRE
+
+
+def _reply_recorded() -> Exists:
+    return Exists(
+        ReportReply.objects.filter(inspection_id=OuterRef("finding__inspection_id"), force_id=OuterRef("force_id"))
     )
+
+
+def comments_overdue_q(*, today: dt.date) -> Q:
+    """Open items of police reports whose local policing body had not published (as recorded here)
+    its comments on the report by day 56 after publication. One report counts once per item."""
+    return (
+        open_q()
+        & Q(force__kind=Force.Kind.POLICE)
+        & Q(finding__inspection__published_on__lt=comments_deadline_passed_before(today=today))
+        & ~Q(_reply_recorded())
+    )
+
+
+def authority_plan_overdue_q(*, today: dt.date) -> Q:
+    """Open items of fire and rescue reports whose fire and rescue authority had not published
+    (as recorded here) its action plan by the deadline the inspectorate set for the report."""
+    return (
+        open_q()
+        & Q(force__kind=Force.Kind.FIRE)
+        & Q(finding__inspection__authority_plan_due_on__lt=today)
+        & ~Q(_reply_recorded())
+    )
+
+
+def reply_kind_for(*, kind: str) -> str | None:
+    """What an organisation's governing body publishes on a report about it, or None."""
+    if comments_apply(kind=kind):
+        return ReportReply.Kind.COMMENTS
+    if authority_plan_applies(kind=kind):
+        return ReportReply.Kind.ACTION_PLAN
+    return None
+
+
+def reply_due_on(*, kind: str, published_on: dt.date | None, authority_plan_due_on: dt.date | None) -> dt.date | None:
+    """The day the governing body's reply to a report is due, or None where no clock runs."""
+    if published_on is None:
+        return None
+    if comments_apply(kind=kind):
+        return comments_due_on(published_on)
+    if authority_plan_applies(kind=kind):
+        return authority_plan_due_on
+    return None
+
+
+def review_overdue_q(*, today: dt.date) -> Q:
+    """Open items with no target date whose "next review by" date has passed. Never part of
+    "overdue", which is about target dates."""
+    return open_q() & Q(current_target_date__isnull=True, review_by__lt=today)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_by_default(*, start: dt.date | None, review_months: int | None) -> dt.date | None:
+    """The programme's rule for an undated finding's next review: its cycle after `start` (the
+    report's publication, or the review that last judged it)."""
+    if start is None or not review_months:
+        return None
+    return add_months(start, review_months)
+
+
+UNDATED_CATEGORIES = (Finding.Category.AREA_FOR_IMPROVEMENT, Finding.Category.CAUSE_OF_CONCERN)
 
 
 def verification_overdue_q(*, today: dt.date) -> Q:
@@ -107,33 +196,75 @@ def closed_this_quarter_q(*, today: dt.date) -> Q:
     return Q(closed_on__gte=quarter_start(today), closed_on__lte=today)
 
 
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    definition: Callable[..., Q]  # definition(today=...) -> Q on TrackedItem
+    explanation: str  # one sentence, shown beside the figure and in the digests
+
+
 # The dashboard's headline figures, in their order on the page; the recommendations list's "show"
 # filter offers the same names, so a figure's link opens exactly the items it counts.
 HEADLINES = {
-    "open": ("Open", lambda *, today: open_q()),
-    "overdue": ("Overdue", overdue_q),
-    "due_soon": ("Due in 30 days", due_soon_q),
-    "awaiting_verification": ("Awaiting verification", lambda *, today: awaiting_verification_q()),
-    "responses_overdue": ("Responses overdue", response_overdue_q),
-    "closed_this_quarter": ("Closed this quarter", closed_this_quarter_q),
+    "open": Headline("Open", lambda *, today: open_q(), "Not yet closed by the inspectorate."),
+    "overdue": Headline("Overdue", overdue_q, "Open and past the current target date."),
+    "due_soon": Headline("Due in 30 days", due_soon_q, "Open, with a target between today and 30 days from today."),
+    "awaiting_verification": Headline(
+        "Awaiting verification",
+        lambda *, today: awaiting_verification_q(),
+        "Submitted for closure by the force and waiting for the inspectorate.",
+    ),
+    "comments_overdue": Headline(
+        "Comments overdue",
+        comments_overdue_q,
+        "Open items of police reports whose local policing body has not published its comments within "
+        "56 days of publication (Police Act 1996, section 55).",
+    ),
+    "authority_plans_overdue": Headline(
+        "Fire action plans overdue",
+        authority_plan_overdue_q,
+        "Open items of fire and rescue reports whose fire and rescue authority has not published its action "
+        "plan by the inspectorate's deadline.",
+    ),
+    "review_overdue": Headline(
+        "Review overdue",
+        review_overdue_q,
+        "Open items with no target date (most areas for improvement and causes of concern) past their "
+        '"next review by" date; never counted as overdue.',
+    ),
+    "closed_this_quarter": Headline(
+        "Closed this quarter", closed_this_quarter_q, "Closed since the first day of this calendar quarter."
+    ),
 }
 
 
 def headline_q(name: str, *, today: dt.date) -> Q:
-    return HEADLINES[name][1](today=today)
+    return HEADLINES[name].definition(today=today)
 
 
 # The further sets the recommendations list's "show" filter offers beside the headlines.
 LIST_VIEWS = {
-    "stale": ("No recent progress (90 days)", no_recent_progress_q),
-    "action_plan_late": ("Action plan late", action_plan_overdue_q),
-    "verification_overdue": (f"Closure claim waiting over {VERIFICATION_DAYS} days", verification_overdue_q),
+    "stale": Headline(
+        "No recent progress (90 days)",
+        no_recent_progress_q,
+        "Open, and no progress update for 90 days (or none since publication).",
+    ),
+    "action_plan_late": Headline(
+        "Action plan late",
+        action_plan_overdue_q,
+        "Open, the finding's action plan date has passed and the force has posted no progress update.",
+    ),
+    "verification_overdue": Headline(
+        f"Closure claim waiting over {VERIFICATION_DAYS} days",
+        verification_overdue_q,
+        f"Submitted for closure more than {VERIFICATION_DAYS} days ago and not yet decided.",
+    ),
 }
 
 
 def show_q(name: str, *, today: dt.date) -> Q:
     """A headline's or a list view's condition, by its name in the "show" filter."""
-    return (HEADLINES | LIST_VIEWS)[name][1](today=today)
+    return (HEADLINES | LIST_VIEWS)[name].definition(today=today)
 
 
 # Action plans. A finding that demands a plan carries the day it is due; the day follows from the
@@ -230,3 +361,52 @@ def complete_by_current_target_q() -> Q:
 
 def current_target_passed_q(*, today: dt.date) -> Q:
     return Q(current_target_date__lt=today)
+
+
+# Causes of concern. A cause of concern always comes with recommendations; for one force its
+# state follows from that force's items for those recommendations and the latest judgement of its
+# own item. It is discharged when the inspectorate closes it as complete (at a revisit).
+
+
+@dataclass(frozen=True)
+class ConcernState:
+    open: bool
+    recommendations: int
+    complete: int
+    latest_progress: str  # a Judgement.Progress value, or ""
+
+    @property
+    def ready_to_discharge(self) -> bool:
+        return self.open and self.recommendations > 0 and self.complete == self.recommendations
+
+    def label(self, *, progress_labels: dict[str, str] | None = None) -> str:
+        """ "Open: 2 of 3 recommendations complete; latest judgement: reasonable progress"."""
+        if not self.open:
+            return "Closed"
+        text = f"Open: {self.complete} of {self.recommendations} recommendation{'s' if self.recommendations != 1 else ''} complete"
+        if self.latest_progress:
+            shown = (progress_labels or {}).get(self.latest_progress, self.latest_progress)
+            text += f"; latest judgement: {shown.lower()}"
+        if self.ready_to_discharge:
+            text += "; ready to be discharged"
+        return text
+
+
+@dataclass(frozen=True)
+class AnsweringItem:
+    """One force's item for a recommendation answering a cause of concern: all the state needs."""
+
+    force_id: int
+    status: str
+
+
+def cause_of_concern_state(*, concern: TrackedItem, recommendations: list[AnsweringItem]) -> ConcernState:
+    """The state of one force's cause of concern, from its own item and that force's items for the
+    recommendations answering it."""
+    mine = [item for item in recommendations if item.force_id == concern.force_id]
+    return ConcernState(
+        open=concern.status in OPEN_STATUSES,
+        recommendations=len(mine),
+        complete=sum(item.status == ItemStatus.COMPLETE for item in mine),
+        latest_progress=concern.latest_progress,
+    )

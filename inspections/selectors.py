@@ -11,13 +11,15 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 
 from accounts.models import User
-from forces.selectors import force_ids_for
+from forces.models import Force
+from forces.selectors import force_ids_for, governance_on
 from inspections import rules
 from inspections.models import (
     EvidenceFile,
     Finding,
     FollowUpReview,
     Inspection,
+    ReportReply,
     TrackedItem,
 )
 
@@ -58,6 +60,87 @@ def reviews_visible_to(*, user: User) -> QuerySet[FollowUpReview]:
     if force_ids is None:
         return reviews
     return reviews.filter(inspection__in=inspections_visible_to(user=user))
+
+
+def concern_states(*, items: list[TrackedItem]) -> dict[int, rules.ConcernState]:
+    """The derived state of each cause-of-concern item among `items` (by item id), from the same
+    force's items for the recommendations answering it: one query, whatever the number."""
+    concerns = [item for item in items if item.finding.category == Finding.Category.CAUSE_OF_CONCERN]
+    if not concerns:
+        return {}
+    answering = TrackedItem.objects.filter(
+        finding__cause_of_concern_id__in={item.finding_id for item in concerns},
+        force_id__in={item.force_id for item in concerns},
+    ).values_list("finding__cause_of_concern_id", "force_id", "status")
+    by_concern: dict[int, list[rules.AnsweringItem]] = {}
+    for concern_id, force_id, status in answering:
+        by_concern.setdefault(concern_id, []).append(rules.AnsweringItem(force_id=force_id, status=status))
+    return {
+        item.pk: rules.cause_of_concern_state(concern=item, recommendations=by_concern.get(item.finding_id, []))
+        for item in concerns
+    }
+
+
+def undated_open_items(*, inspection: Inspection) -> QuerySet[TrackedItem]:
+    return TrackedItem.objects.filter(
+        finding__inspection=inspection, current_target_date__isnull=True, status__in=TrackedItem.OPEN_STATUSES
+    )
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """One addressee's governing body and its reply to a report: the local policing body's
+    comments (police) or the fire and rescue authority's action plan (fire)."""
+
+    force: Force
+    kind: str  # ReportReply.Kind
+    body_name: str
+    due_on: dt.date | None
+    reply: ReportReply | None
+
+    @property
+    def what(self) -> str:
+        return ReportReply.Kind(self.kind).label
+
+    def days_late(self, today: dt.date) -> int:
+        if self.reply is not None or self.due_on is None or today <= self.due_on:
+            return 0
+        return (today - self.due_on).days
+
+
+def inspection_replies(*, inspection: Inspection, user: User) -> list[ReplyRow]:
+    """For each police force and fire and rescue service the user may see that the report
+    addresses (named on the inspection, or with an item of it), what its governing body owes: in
+    three queries."""
+    if inspection.published_on is None:
+        return []
+    force_ids = force_ids_for(user=user)
+    addressed = Force.objects.filter(
+        Q(inspections=inspection)
+        | Q(pk__in=TrackedItem.objects.filter(finding__inspection=inspection).values("force_id"))
+    ).filter(kind__in=(Force.Kind.POLICE, Force.Kind.FIRE))
+    if force_ids is not None:
+        addressed = addressed.filter(pk__in=force_ids)
+    forces = list(addressed.distinct().order_by("kind", "name"))
+    replies = {reply.force_id: reply for reply in inspection.replies.filter(force__in=forces)}
+    governance = governance_on(force_ids=[force.pk for force in forces], day=inspection.published_on)
+    rows = []
+    for force in forces:
+        period = governance.get(force.pk)
+        rows.append(
+            ReplyRow(
+                force=force,
+                kind=rules.reply_kind_for(kind=force.kind),
+                body_name=period.body.name if period else "No governing body recorded",
+                due_on=rules.reply_due_on(
+                    kind=force.kind,
+                    published_on=inspection.published_on,
+                    authority_plan_due_on=inspection.authority_plan_due_on,
+                ),
+                reply=replies.get(force.pk),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from core.cache import data_changed
 from core.dates import london_today
 from core.refusals import Refusal
 from core.urls import item_url
+from forces.models import Force
+from forces.selectors import governing_body_on
 from inspections.models import (
     EvidenceFile,
     ExtensionRequest,
@@ -38,9 +40,11 @@ from inspections.models import (
     ItemEvent,
     Judgement,
     ProgressUpdate,
+    ReportReply,
     Theme,
     TrackedItem,
 )
+from inspections.rules import reply_kind_for
 from notifications.services import message_enqueue
 
 Status = TrackedItem.Status
@@ -383,17 +387,22 @@ def item_closure_submit(
     version: int,
     narrative: str,
     files: Sequence[UploadedFile],
+    existing_evidence: Sequence[EvidenceFile] = (),
     today: dt.date | None = None,
 ) -> ProgressUpdate:
-    """The force claims the item done: a narrative and at least one evidence file."""
+    """The force claims the item done: a narrative and at least one piece of evidence, new files
+    or evidence already attached to the item's earlier updates (cited, not copied)."""
     permissions.require_can_act_for_item(user, item)
     _require_version(item, version)
     _require_open(item)
     if item.status == Status.SUBMITTED:
         raise TransitionRefused("This item is already submitted for closure and awaits verification.")
     narrative = _require_text(narrative, "Describe what the force has done", "narrative")
-    if not files:
-        raise TransitionRefused("Attach at least one evidence file", field="files")
+    cited = list(existing_evidence)
+    if any(evidence.update.item_id != item.pk for evidence in cited):
+        raise TransitionRefused("Cite only evidence already attached to this item", field="existing_evidence")
+    if not files and not cited:
+        raise TransitionRefused("Attach at least one evidence file, or choose evidence already attached", field="files")
     uploads = _check_uploads(files)
     with transaction.atomic():
         event = _transition(
@@ -410,6 +419,7 @@ def item_closure_submit(
         )
         update = ProgressUpdate.objects.create(item=item, author=user, narrative=narrative, is_closure_claim=True)
         _store_evidence(update=update, uploads=uploads)
+        update.cited_evidence.set(cited)
         _notify_staff(
             item=item,
             event=event,
@@ -647,9 +657,12 @@ def extension_decide(
     version: int,
     approve: bool,
     note: str = "",
+    approved_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> ItemEvent:
-    """Approval moves the current target date (never the original) and counts the extension."""
+    """Approval moves the current target date (never the original) and counts the extension.
+    Staff may approve an earlier date than the one asked for (still after the current target and
+    in the future), with a reason the force sees; never a later one."""
     permissions.require_staff(user)
     item = extension.item
     _require_version(item, version)
@@ -658,12 +671,30 @@ def extension_decide(
         raise TransitionRefused("This extension has already been decided.")
     today = today or london_today()
     note = (note or "").strip()
-    if approve and extension.requested_date <= today:
-        raise TransitionRefused(
-            "The date asked for has already passed: refuse it, and the force can ask again", field="approve"
-        )
     if not approve and not note:
         raise TransitionRefused("Give the reason the extension is refused, for the force", field="note")
+    new_date = (approved_date or extension.requested_date) if approve else None
+    if approve:
+        if new_date > extension.requested_date:
+            raise TransitionRefused(
+                f"Approve at most the date asked for, {extension.requested_date:%-d %B %Y}", field="approved_date"
+            )
+        if item.current_target_date is not None and new_date <= item.current_target_date:
+            raise TransitionRefused(
+                f"The new target date must be after the current one, {item.current_target_date:%-d %B %Y}",
+                field="approved_date" if approved_date else "approve",
+            )
+        if new_date <= today:
+            if approved_date is None:
+                raise TransitionRefused(
+                    "The date asked for has already passed: approve a later date up to it, or refuse it",
+                    field="approve",
+                )
+            raise TransitionRefused("The new target date must be in the future", field="approved_date")
+        if new_date < extension.requested_date and not note:
+            raise TransitionRefused(
+                "Give the reason for approving an earlier date than the force asked for", field="note"
+            )
     with transaction.atomic():
         if approve:
             event = _transition(
@@ -672,11 +703,11 @@ def extension_decide(
                 actor=user,
                 kind=Kind.EXTENSION_APPROVED,
                 changes={
-                    "current_target_date": extension.requested_date,
+                    "current_target_date": new_date,
                     "extension_count": F("extension_count") + 1,
                 },
                 note=note,
-                target_date=extension.requested_date,
+                target_date=new_date,
             )
         else:
             event = _transition(
@@ -692,15 +723,22 @@ def extension_decide(
             decided_by=user,
             decided_at=event.at,
             decision_note=note,
+            approved_date=new_date,
         )
         if decided != 1:
             raise ItemChanged()
         extension.refresh_from_db()
         word = "approved" if approve else "refused"
-        body = (
-            f"The inspectorate {word} the request to move the target date to {extension.requested_date:%-d %B %Y}."
-            + (f"\n\n{note}" if note else "")
-        )
+        if approve and new_date != extension.requested_date:
+            body = (
+                f"The inspectorate approved more time, to {new_date:%-d %B %Y} rather than the "
+                f"{extension.requested_date:%-d %B %Y} asked for."
+            )
+        else:
+            body = (
+                f"The inspectorate {word} the request to move the target date to {extension.requested_date:%-d %B %Y}."
+            )
+        body += f"\n\n{note}" if note else ""
         _notify_force(
             item=item,
             event=event,
@@ -715,16 +753,34 @@ def extension_decide(
 
 
 def review_create(
-    *, inspection: Inspection, user: User, review_date: dt.date, reviewer: User, conclusion: str = ""
+    *,
+    inspection: Inspection,
+    user: User,
+    review_date: dt.date,
+    reviewer: User,
+    conclusion: str = "",
+    items: Sequence[TrackedItem] = (),
+    next_review_by: dt.date | None = None,
 ) -> FollowUpReview:
+    """Open a follow-up review of an inspection: of every item, or of the items chosen."""
     permissions.require_staff(user)
     if not (reviewer.is_active and reviewer.is_inspectorate_staff):
         raise TransitionRefused("The reviewer must be a member of inspectorate staff", field="reviewer")
-    review = FollowUpReview(
-        inspection=inspection, review_date=review_date, reviewer=reviewer, conclusion=(conclusion or "").strip()
-    )
-    review._history_user = user
-    review.save()
+    if any(item.finding.inspection_id != inspection.pk for item in items):
+        raise TransitionRefused("Choose only items of this inspection", field="items")
+    if next_review_by is not None and next_review_by <= review_date:
+        raise TransitionRefused("The next review of undated items must be after this review", field="next_review_by")
+    with transaction.atomic():
+        review = FollowUpReview(
+            inspection=inspection,
+            review_date=review_date,
+            reviewer=reviewer,
+            conclusion=(conclusion or "").strip(),
+            next_review_by=next_review_by,
+        )
+        review._history_user = user
+        review.save()
+        review.items.set(items)
     return review
 
 
@@ -734,20 +790,39 @@ class JudgementRow:
     progress: str  # empty: not judged in this review
     commentary: str = ""
     public_comment: str = ""  # published in the register with the judgement's date
+    verdict: str = ""  # Judgement.Verdict: "discharged" or "complete" asks for the item to close
+
+
+VERDICT_FOR_CATEGORY = {
+    Judgement.Verdict.DISCHARGED: ("cause_of_concern",),
+    Judgement.Verdict.COMPLETE: ("recommendation", "area_for_improvement"),
+}
 
 
 def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
-    """Save the judgements of one review, all or nothing. A judgement records progress; it never
-    changes an item's status. Returns how many judgements were recorded or changed."""
+    """Save the judgements of one review, all or nothing. A judgement records progress and may
+    record the revisit's verdict ("discharged" for a cause of concern, "complete" otherwise); it
+    never changes an item's status: the items with a verdict close only when staff confirm them
+    (`review_closures_confirm`). Returns how many judgements were recorded or changed."""
     permissions.require_staff(user)
-    item_ids = set(TrackedItem.objects.filter(finding__inspection_id=review.inspection_id).values_list("id", flat=True))
+    item_ids = set(review_items(review=review).values_list("id", flat=True))
     for row in rows:
         if row.item.pk not in item_ids:
-            raise TransitionRefused(f"{row.item} is not an item of this review's inspection.")
+            raise TransitionRefused(f"{row.item} is not an item of this review.")
         if row.progress and row.progress not in Judgement.Progress.values:
             raise TransitionRefused(f"Choose a judgement for {row.item}")
-        if not row.progress and (row.commentary.strip() or row.public_comment.strip()):
-            raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary")
+        if not row.progress and (row.commentary.strip() or row.public_comment.strip() or row.verdict):
+            raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary and verdict")
+        if row.verdict:
+            if row.verdict not in VERDICT_FOR_CATEGORY:
+                raise TransitionRefused(f"Choose a verdict for {row.item}")
+            if row.item.finding.category not in VERDICT_FOR_CATEGORY[row.verdict]:
+                label = Judgement.Verdict(row.verdict).label.lower()
+                raise TransitionRefused(
+                    f"{row.item}: “{label}” does not fit a {row.item.finding.get_category_display().lower()}"
+                )
+            if row.item.is_closed:
+                raise TransitionRefused(f"{row.item} is already closed: it needs no verdict")
     existing = {j.item_id: j for j in review.judgements.all()}
     now = timezone.now()
     changed = 0
@@ -759,23 +834,27 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
             judgement = existing.get(row.item.pk)
             if not row.progress:
                 continue
-            if (
-                judgement
-                and judgement.progress == row.progress
-                and judgement.commentary == commentary
-                and not public_comment
-            ):
+            same = judgement and (judgement.progress, judgement.commentary, judgement.verdict) == (
+                row.progress,
+                commentary,
+                row.verdict,
+            )
+            if same and not public_comment:
                 continue
             if judgement:
-                judgement.progress, judgement.commentary = row.progress, commentary
+                judgement.progress, judgement.commentary, judgement.verdict = row.progress, commentary, row.verdict
                 judgement._history_user = user
-                judgement.save(update_fields=["progress", "commentary"])
+                judgement.save(update_fields=["progress", "commentary", "verdict"])
             else:
-                judgement = Judgement(review=review, item=row.item, progress=row.progress, commentary=commentary)
+                judgement = Judgement(
+                    review=review, item=row.item, progress=row.progress, commentary=commentary, verdict=row.verdict
+                )
                 judgement._history_user = user
                 judgement.save()
             changed += 1
             label = Judgement.Progress(row.progress).label
+            if row.verdict:
+                label = f"{label}. Verdict: {Judgement.Verdict(row.verdict).label.lower()}"
             ItemEvent.objects.create(
                 item=row.item,
                 kind=Kind.JUDGED,
@@ -785,7 +864,63 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
                 public_comment=public_comment,
             )
             _item_latest_progress_set(item=row.item)
+        judged = [row.item.pk for row in rows if row.progress and not row.verdict]
+        if review.next_review_by and judged:
+            # Undated items looked at in this review are next looked at by the review's date.
+            TrackedItem.objects.filter(
+                pk__in=judged, current_target_date__isnull=True, status__in=TrackedItem.OPEN_STATUSES
+            ).update(review_by=review.next_review_by)
     return changed
+
+
+def review_items(*, review: FollowUpReview):
+    """The items a review judges: those chosen when it was opened, or every item of its inspection."""
+    chosen = review.items.all()
+    if chosen.exists():
+        return chosen
+    return TrackedItem.objects.filter(finding__inspection_id=review.inspection_id)
+
+
+def review_closures_pending(*, review: FollowUpReview) -> list[Judgement]:
+    """The judgements of this review whose verdict would close an item that is still open: exactly
+    what confirming the review's closures closes."""
+    return list(
+        review.judgements.exclude(verdict="")
+        .filter(item__status__in=TrackedItem.OPEN_STATUSES)
+        .select_related("item__finding", "item__force")
+        .order_by("item__finding__position", "item__finding__reference", "item__force__name")
+    )
+
+
+def review_closures_confirm(
+    *, review: FollowUpReview, user: User, shown: dict[int, int], today: dt.date | None = None
+) -> list[ItemEvent]:
+    """Close, in one transaction, every item this review's verdicts close: a cause of concern as
+    discharged, anything else as complete (both the status "complete"), each with a timeline event
+    and an email to the force through the outbox (sent once, after commit). `shown` maps each item
+    the confirmation page listed to the version it showed: if the set or any item changed since,
+    nothing closes and the page is shown again."""
+    permissions.require_staff(user)
+    pending = review_closures_pending(review=review)
+    if not pending:
+        raise TransitionRefused("No item of this review is waiting to be closed.")
+    if {j.item_id: j.item.version for j in pending} != shown:
+        raise TransitionRefused(
+            "The items to close changed while you were looking: check the list again and confirm", field="items"
+        )
+    review_day = f"{review.review_date.day} {review.review_date:%B %Y}"
+    events = []
+    with transaction.atomic():
+        for judgement in pending:
+            item = judgement.item
+            verdict = Judgement.Verdict(judgement.verdict).label.lower()
+            note = f"Closed at the follow-up review of {review_day}: {verdict}."
+            if judgement.commentary:
+                note += f" {judgement.commentary}"
+            events.append(
+                _close(item=item, user=user, version=shown[item.pk], status=Status.COMPLETE, note=note, today=today)
+            )
+    return events
 
 
 def _item_latest_progress_set(*, item: TrackedItem) -> None:
@@ -800,6 +935,112 @@ def _item_latest_progress_set(*, item: TrackedItem) -> None:
     )
     TrackedItem.objects.filter(pk=item.pk).update(latest_progress=latest or "")
     item.latest_progress = latest or ""
+
+
+# --- Undated findings and the governing bodies' replies -------------------------------------------
+
+
+def review_dates_set(
+    *,
+    inspection: Inspection,
+    user: User,
+    review_by: dt.date,
+    items: Sequence[TrackedItem] = (),
+    today: dt.date | None = None,
+) -> int:
+    """Staff set the "next review by" date of an inspection's open undated items (all of them, or
+    those chosen). Not a lifecycle transition: the version is left alone. Returns how many."""
+    permissions.require_staff(user)
+    today = today or london_today()
+    if review_by <= today:
+        raise TransitionRefused("The next review date must be in the future", field="review_by")
+    undated = TrackedItem.objects.filter(
+        finding__inspection=inspection, current_target_date__isnull=True, status__in=TrackedItem.OPEN_STATUSES
+    )
+    if items:
+        undated = undated.filter(pk__in=[item.pk for item in items])
+    with transaction.atomic():
+        data_changed()
+        ids = list(undated.values_list("pk", flat=True))
+        TrackedItem.objects.filter(pk__in=ids).update(review_by=review_by)
+        now = timezone.now()
+        ItemEvent.objects.bulk_create(
+            ItemEvent(
+                item_id=pk,
+                kind=Kind.REVIEW_DATE_SET,
+                at=now,
+                actor=user,
+                target_date=review_by,
+                note=f"Next review by {review_by.day} {review_by:%B %Y}.",
+            )
+            for pk in ids
+        )
+    return len(ids)
+
+
+def inspection_authority_plan_due_set(*, inspection: Inspection, user: User, due_on: dt.date | None) -> Inspection:
+    """Staff set (or clear) the date by which each fire and rescue authority addressed by this
+    report must publish its action plan."""
+    permissions.require_staff(user)
+    if due_on is not None and inspection.published_on is not None and due_on < inspection.published_on:
+        raise TransitionRefused("The deadline cannot be before the report was published", field="due_on")
+    inspection.authority_plan_due_on = due_on
+    inspection._history_user = user
+    with transaction.atomic():
+        data_changed()
+        inspection.save(update_fields=["authority_plan_due_on", "updated_at"])
+    return inspection
+
+
+def report_reply_record(
+    *,
+    inspection: Inspection,
+    force: Force,
+    user: User,
+    published_on: dt.date | None,
+    url: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> ReportReply:
+    """Record (or correct) what the body governing `force` published on this report: the local
+    policing body's comments (police) or the fire and rescue authority's action plan (fire), with
+    the day it was published and the link. The clocks stop at the next sweep."""
+    permissions.require_staff(user)
+    today = today or london_today()
+    kind = reply_kind_for(kind=force.kind)
+    if kind is None:
+        raise TransitionRefused(f"{force.name} has no governing body that replies to reports.")
+    if inspection.published_on is None:
+        raise TransitionRefused("The report is not published yet.")
+    if published_on is None:
+        raise TransitionRefused("Enter the date it was published", field="published_on")
+    if published_on < inspection.published_on:
+        raise TransitionRefused("It cannot have been published before the report", field="published_on")
+    if published_on > today:
+        raise TransitionRefused("The publication date cannot be in the future", field="published_on")
+    url = (url or "").strip()
+    if not url.startswith(("https://", "http://")):
+        raise TransitionRefused("Enter the link to the published document, starting https://", field="url")
+    body = governing_body_on(force=force, day=inspection.published_on)
+    values = {
+        "kind": kind,
+        "body_name": body.name if body else "",
+        "published_on": published_on,
+        "url": url,
+        "note": (note or "").strip(),
+        "recorded_by": user,
+    }
+    with transaction.atomic():
+        data_changed()
+        reply = ReportReply.objects.filter(inspection=inspection, force=force).first()
+        if reply is None:
+            reply = ReportReply(inspection=inspection, force=force, **values)
+        else:
+            for key, value in values.items():
+                setattr(reply, key, value)
+        reply._history_user = user
+        reply.save()
+    return reply
 
 
 # --- Themes ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from core.tables import GovukTable
 from forces.models import Force
 from inspections.links import LinkScope, link_or_text, link_scope
 from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
-from inspections.templatetags.tracker import long_date, status_tag_parts
+from inspections.templatetags.tracker import long_date, status_html
 
 
 def engage_tag(stage: str) -> str:
@@ -94,8 +94,7 @@ class ItemTable(LinkedTable):
         return link_or_text(self.links.inspection_url_of_item(record), inspection.reference)
 
     def render_status(self, record: TrackedItem):
-        label, css = status_tag_parts(record, self.today)
-        tag = format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+        tag = status_html(record, self.today)
         if record.no_recent_progress(self.today, days=settings.STALE_PROGRESS_DAYS):
             return format_html('{} <strong class="govuk-tag govuk-tag--orange">{}</strong>', tag, "No recent progress")
         return tag

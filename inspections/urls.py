@@ -1,10 +1,11 @@
 """The inspections app's pages: the lists, an inspection, a finding, an item and its actions, the
 follow-up reviews. Names other pages rely on: item_list, item_detail (pk), inspection_list,
-inspection_detail (pk), finding_detail (pk), review_list, review_detail (pk)."""
+inspection_detail (pk), finding_detail (pk), review_list, review_detail (pk), review_start,
+review_create (pk), review_close (pk), reply_record (pk, slug)."""
 
 from django.urls import path
 
-from inspections.views import findings, items, lists, reviews, themes
+from inspections.views import findings, items, lists, replies, reviews, themes
 
 app_name = "inspections"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("inspections/", lists.inspection_list, name="inspection_list"),
     path("inspections/<int:pk>/", lists.inspection_detail, name="inspection_detail"),
     path("follow-up-reviews/", lists.review_list, name="review_list"),
+    path("follow-up-reviews/new/", reviews.review_start, name="review_start"),
     path("recommendations/<int:pk>/", items.item_detail, name="item_detail"),
     # One page per item action (inspections/views/items.py ACTIONS names them).
     *[
@@ -28,4 +30,8 @@ urlpatterns = [
     path("inspections/<int:pk>/reviews/new/", reviews.review_create, name="review_create"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("reviews/<int:pk>/judge/", reviews.review_judge, name="review_judge"),
+    path("reviews/<int:pk>/close/", reviews.review_close, name="review_close"),
+    path("inspections/<int:pk>/review-dates/", reviews.review_dates, name="review_dates"),
+    path("inspections/<int:pk>/replies/<slug:slug>/", replies.reply_record, name="reply_record"),
+    path("inspections/<int:pk>/fire-plan-deadline/", replies.authority_plan_deadline, name="authority_plan_deadline"),
 ]

@@ -5,6 +5,10 @@ from oversight.models import OverdueReview
 
 
 class OverdueReviewForm(GovukForm):
+    """One decision for one or more overdue items. `governor` names the body the escalation would
+    go to (one item, or items all governed by the same body); None removes the choice (a national
+    body answers to no governing body here)."""
+
     decision = forms.ChoiceField(
         label="Decision",
         choices=OverdueReview.Decision.choices,
@@ -22,6 +26,18 @@ class OverdueReviewForm(GovukForm):
         help_text="For example, 27 3 2027",
         error_messages={"required": "Enter the date of the next review"},
     )
+
+    def __init__(self, *args, governor: str | None = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        for value, label in OverdueReview.Decision.choices:
+            if value == OverdueReview.Decision.ESCALATE_GOVERNOR:
+                if governor is None:
+                    continue
+                if governor:
+                    label = f"Escalate to {governor}"
+            choices.append((value, label))
+        self.fields["decision"].choices = choices
 
     def clean(self) -> dict:
         data = super().clean()

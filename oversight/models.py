@@ -12,11 +12,13 @@ class OverdueReview(models.Model):
         KEEP_MONITORING = "keep_monitoring", "Keep monitoring"
         CHASE = "chase", "Chase the force"
         ESCALATE_CHIEF = "escalate_chief", "Escalate to the chief officer"
-        ESCALATE_PCC = "escalate_pcc", "Escalate to the police and crime commissioner"
+        # The body the force answers to: a police and crime commissioner, a mayor, a fire and
+        # rescue authority... named from the register when the choice is offered.
+        ESCALATE_GOVERNOR = "escalate_governor", "Escalate to the governing body"
         ACCEPT_PLAN = "accept_plan", "Accept a revised plan"
         RAISE_AT_MEETING = "raise_at_meeting", "Raise at the next monitoring meeting"
 
-    ESCALATIONS = (Decision.ESCALATE_CHIEF, Decision.ESCALATE_PCC)
+    ESCALATIONS = (Decision.ESCALATE_CHIEF, Decision.ESCALATE_GOVERNOR)
 
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="overdue_reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -24,6 +26,8 @@ class OverdueReview(models.Model):
     note = models.TextField(blank=True)
     next_review_on = models.DateField()
     reviewed_at = models.DateTimeField()
+    # For an escalation to the governing body: the body, as the register named it that day.
+    escalated_to = models.CharField(max_length=160, blank=True)
     # Items reviewed together with one decision share a batch number.
     batch = models.UUIDField()
 
@@ -33,7 +37,7 @@ class OverdueReview(models.Model):
             models.Index(fields=["item", "-reviewed_at"], name="overdue_review_item_idx"),
             models.Index(
                 fields=["reviewed_at"],
-                condition=Q(decision__in=["escalate_chief", "escalate_pcc"]),
+                condition=Q(decision__in=["escalate_chief", "escalate_governor"]),
                 name="overdue_review_escalation_idx",
             ),
         ]
@@ -49,3 +53,9 @@ class OverdueReview(models.Model):
     @property
     def is_escalation(self) -> bool:
         return self.decision in self.ESCALATIONS
+
+    @property
+    def decision_label(self) -> str:
+        if self.decision == self.Decision.ESCALATE_GOVERNOR and self.escalated_to:
+            return f"Escalated to {self.escalated_to}"
+        return self.get_decision_display()

@@ -7,6 +7,8 @@ from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Sub
 from django.utils import timezone
 
 from accounts.models import User
+from forces.models import GoverningBody
+from forces.selectors import governance_on
 from inspections import rules
 from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
 from inspections.selectors import items_visible_to
@@ -18,6 +20,32 @@ CATEGORY_ORDER = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
+
+
+def governing_bodies(*, items: list[TrackedItem], today: dt.date) -> dict[int, GoverningBody]:
+    """The body governing each of these items' organisations today, by force id (one query)."""
+    periods = governance_on(force_ids={item.force_id for item in items}, day=today)
+    return {force_id: period.body for force_id, period in periods.items()}
+
+
+def body_with_article(body: GoverningBody) -> str:
+    """ "the Police and Crime Commissioner for Cleveland", "Cornwall Council"."""
+    name = body.name
+    if name.endswith(" Council") and not name.startswith("Council"):
+        return name
+    return f"the {name}"
+
+
+def escalation_target(*, items: list[TrackedItem], today: dt.date) -> str | None:
+    """Whom "Escalate to the governing body" reaches for these items: the body by name when they
+    share one, a description when they differ, None when none of them has one."""
+    bodies = governing_bodies(items=items, today=today)
+    named = {bodies[item.force_id].pk: bodies[item.force_id] for item in items if item.force_id in bodies}
+    if not named:
+        return None
+    if len(named) == 1 and len(bodies) == len({item.force_id for item in items}):
+        return body_with_article(next(iter(named.values())))
+    return "each force's governing body (named in the table)"
 
 
 def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QuerySet[TrackedItem]:

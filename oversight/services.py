@@ -14,6 +14,7 @@ from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
 from notifications.services import message_enqueue
 from oversight.models import OverdueReview
+from oversight.selectors import body_with_article, governing_bodies
 
 
 class ReviewError(Refusal):
@@ -64,6 +65,12 @@ def overdue_reviews_record(
             names = ", ".join(f"{i.finding.reference} ({i.force.name})" for i in not_overdue[:5])
             raise ReviewError(f"These items are no longer overdue, so they cannot be reviewed here: {names}.")
         data_changed()
+        bodies = governing_bodies(items=locked, today=today)
+        if decision == OverdueReview.Decision.ESCALATE_GOVERNOR:
+            ungoverned = [item for item in locked if item.force_id not in bodies]
+            if ungoverned:
+                names = ", ".join(sorted({item.force.name for item in ungoverned})[:5])
+                raise ReviewError(f"No governing body is recorded for {names}: choose another decision for them.")
         reviews = OverdueReview.objects.bulk_create(
             OverdueReview(
                 item=item,
@@ -73,10 +80,12 @@ def overdue_reviews_record(
                 next_review_on=next_review_on,
                 reviewed_at=now,
                 batch=batch,
+                escalated_to=body_with_article(bodies[item.force_id])
+                if decision == OverdueReview.Decision.ESCALATE_GOVERNOR
+                else "",
             )
             for item in locked
         )
-        label = OverdueReview.Decision(decision).label
         ItemEvent.objects.bulk_create(
             ItemEvent(
                 item=item,
@@ -84,13 +93,13 @@ def overdue_reviews_record(
                 at=now,
                 actor=reviewer,
                 target_date=next_review_on,
-                note=f"{label}. {note}".strip() + f" Next review {next_review_on:%-d %B %Y}.",
+                note=f"{review.decision_label}. {note}".strip() + f" Next review {next_review_on:%-d %B %Y}.",
             )
-            for item in locked
+            for review, item in zip(reviews, locked, strict=True)
         )
         if decision in OverdueReview.ESCALATIONS:
             for review, item in zip(reviews, locked, strict=True):
-                _notify_escalation(review=review, item=item, label=label)
+                _notify_escalation(review=review, item=item, label=review.decision_label)
     return reviews
 
 

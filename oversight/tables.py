@@ -22,13 +22,19 @@ class QueueTable(LinkedTable):
     current_target_date = tables.Column(verbose_name="Current target", orderable=False)
     last_reviewed_at = tables.Column(verbose_name="Last review", orderable=False, empty_values=())
     stale = tables.Column(empty_values=(), verbose_name="Progress", orderable=False)
+    governor = tables.Column(empty_values=(), verbose_name="Governed by", orderable=False)
 
     class Meta(GovukTable.Meta):
         empty_text = "No overdue item is waiting for a review."
 
-    def __init__(self, *args, today, **kwargs) -> None:
+    def __init__(self, *args, today, bodies=None, **kwargs) -> None:
         self.today = today
+        self.bodies = bodies or {}
         super().__init__(*args, **kwargs)
+
+    def render_governor(self, record: TrackedItem) -> str:
+        body = self.bodies.get(record.force_id)
+        return body.name if body else "None recorded"
 
     def render_item(self, record: TrackedItem) -> str:
         return _item_link(self.links, record)
@@ -69,4 +75,4 @@ class EscalationTable(LinkedTable):
         return _item_link(self.links, record.item)
 
     def render_decision(self, record) -> str:
-        return record.get_decision_display()
+        return record.decision_label

@@ -11,11 +11,18 @@ from accounts.permissions import require_staff_or_manager
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
+from forces.selectors import forces_visible_to, governance_on
 from inspections.selectors import items_visible_to
 from oversight import exports
 from oversight.filters import QueueFilter
 from oversight.forms import OverdueReviewForm
-from oversight.selectors import escalations_recent, meeting_pack_items, review_queue
+from oversight.selectors import (
+    escalation_target,
+    escalations_recent,
+    governing_bodies,
+    meeting_pack_items,
+    review_queue,
+)
 from oversight.services import ReviewError, overdue_reviews_record
 from oversight.tables import QueueTable
 
@@ -43,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_staff_or_manager(request.user)
     today = london_today()
     filters = QueueFilter(request.GET, queryset=review_queue(user=request.user, today=today))
-    form = OverdueReviewForm(request.POST or None)
+    form = OverdueReviewForm(request.POST or None, governor="each item's governing body (named in the table)")
     selected: set[int] = set()
     if request.method == "POST":
         # isdecimal, not isdigit: "¹" is a digit that int() refuses; 18 digits always fit in 64 bits.
@@ -55,7 +62,13 @@ def queue(request: HttpRequest) -> HttpResponse:
                 count = len(reviews)
                 messages.success(request, f"Review recorded for {count} item{'s' if count != 1 else ''}")
                 return redirect(request.get_full_path())
-    table = QueueTable(filters.qs, today=today)
+    bodies = {
+        force_id: period.body
+        for force_id, period in governance_on(
+            force_ids=forces_visible_to(user=request.user).values_list("id", flat=True), day=today
+        ).items()
+    }
+    table = QueueTable(filters.qs, today=today, bodies=bodies)
     paginate(request, table, per_page=QUEUE_PER_PAGE)
     return render(
         request,
@@ -77,7 +90,7 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(items_visible_to(user=request.user).select_related("finding__inspection", "force"), pk=pk)
     require_staff_or_manager(request.user)
     today = london_today()
-    form = OverdueReviewForm(request.POST or None)
+    form = OverdueReviewForm(request.POST or None, governor=escalation_target(items=[item], today=today))
     if request.method == "POST" and form.is_valid() and _record(request, form, items=[item], today=today):
         messages.success(request, "Review recorded")
         return redirect("oversight:queue")
@@ -107,6 +120,9 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return exports.meeting_pack_xlsx(items=items, today=today)
     rows = list(items.prefetch_related("overdue_reviews__reviewer"))
+    bodies = governing_bodies(items=rows, today=today)
+    for item in rows:
+        item.governing_body = bodies.get(item.force_id)
     context = {
         "filter": filters,
         "items": rows,

@@ -4,7 +4,7 @@ import factory
 from django.utils.text import slugify
 
 from accounts.models import User
-from forces.models import Force, LiaisonMembership
+from forces.models import Force, Governance, GoverningBody, LiaisonMembership
 from inspections.models import (
     ExtensionRequest,
     Finding,
@@ -14,6 +14,7 @@ from inspections.models import (
     Judgement,
     Programme,
     ProgressUpdate,
+    ReportReply,
     TrackedItem,
 )
 
@@ -47,6 +48,28 @@ class ForceFactory(factory.django.DjangoModelFactory):
     kind = Force.Kind.POLICE
     region = "North East"
     country = "England"
+
+
+class GoverningBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoverningBody
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Police and Crime Commissioner for Testshire {n}")
+    kind = GoverningBody.Kind.PCC
+
+
+class GovernanceFactory(factory.django.DjangoModelFactory):
+    """The body governing an organisation, since before the tracker's records."""
+
+    class Meta:
+        model = Governance
+
+    organisation = factory.SubFactory(ForceFactory)
+    body = factory.SubFactory(GoverningBodyFactory)
+    starts_on = None
+    ends_on = None
+    source_url = "https://www.legislation.gov.uk/ukpga/2011/13"
 
 
 class LiaisonMembershipFactory(factory.django.DjangoModelFactory):
@@ -146,3 +169,20 @@ class ItemEventFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(TrackedItemFactory)
     kind = ItemEvent.Kind.UPDATE
     at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC))
+
+
+class ReportReplyFactory(factory.django.DjangoModelFactory):
+    """What the force's governing body published on the report (comments or an action plan)."""
+
+    class Meta:
+        model = ReportReply
+
+    inspection = factory.SubFactory(InspectionFactory)
+    force = factory.SubFactory(ForceFactory)
+    kind = factory.LazyAttribute(
+        lambda r: ReportReply.Kind.ACTION_PLAN if r.force.kind == Force.Kind.FIRE else ReportReply.Kind.COMMENTS
+    )
+    body_name = "Police and Crime Commissioner for Testshire"
+    published_on = factory.LazyAttribute(lambda r: r.inspection.published_on + dt.timedelta(days=40))
+    url = "https://www.example.gov.uk/comments-on-the-report"
+    recorded_by = factory.SubFactory(UserFactory)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.dates import london_today
-from core.urls import item_url
+from core.urls import absolute_url, item_url
 from forces.models import LiaisonMembership
+from forces.selectors import governance_on
 from inspections.models import ItemEvent
 from notifications.services import MessageDraft, messages_enqueue_many
 
@@ -45,10 +46,21 @@ _ALERTS = {
         "Overdue: {ref} ({force})",
         "{ref} for {force} passed its target date of {deadline} and is now overdue.",
     ),
-    ItemEvent.Kind.RESPONSE_LATE: (
-        "response-late",
-        "Response overdue: {ref} ({force})",
-        "The force's response to {ref} was due by {deadline}, 56 days after the report was published.",
+    # Per report, not per item: one email for the report, however many items it holds (the
+    # outbox key names the report).
+    ItemEvent.Kind.COMMENTS_LATE: (
+        "comments-late",
+        "Comments overdue: {report} ({force})",
+        "{body} had to publish its comments on {report} by {deadline}, within 56 days of the report's "
+        "publication (Police Act 1996, section 55), covering each recommendation. The inspectorate has no "
+        "record of them: please send the inspectorate the link once they are published.",
+    ),
+    ItemEvent.Kind.FRA_PLAN_LATE: (
+        "fire-plan-late",
+        "Fire and rescue authority's action plan overdue: {report} ({force})",
+        "{body} had to publish its action plan on the recommendations of {report} by {deadline}, the date "
+        "the inspectorate set. The inspectorate has no record of it: please send the inspectorate the link "
+        "once it is published.",
     ),
     ItemEvent.Kind.ACTION_PLAN_LATE: (
         "action-plan-late",
@@ -56,6 +68,24 @@ _ALERTS = {
         "The action plan for {ref} was due by {deadline} and no progress update has been posted.",
     ),
 }
+
+
+_PER_REPORT = (ItemEvent.Kind.COMMENTS_LATE, ItemEvent.Kind.FRA_PLAN_LATE)
+
+
+def _governing_bodies(events: list[ItemEvent]) -> dict[tuple[int, dt.date], str]:
+    """The name of the body governing each force on the day its report was published, for the
+    per-report alerts: one query per publication day among them (a handful)."""
+    wanted: dict[dt.date, set[int]] = defaultdict(set)
+    for event in events:
+        published = event.item.finding.inspection.published_on
+        if event.kind in _PER_REPORT and published is not None:
+            wanted[published].add(event.item.force_id)
+    names = {}
+    for day, force_ids in wanted.items():
+        for force_id, period in governance_on(force_ids=force_ids, day=day).items():
+            names[(force_id, day)] = period.body.name
+    return names
 
 
 def clock_events_notify(*, today: dt.date | None = None) -> int:
@@ -78,7 +108,7 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             events = list(
                 ItemEvent.objects.filter(notified_at__isnull=True, kind__in=list(_ALERTS))
-                .select_related("item__finding", "item__force")
+                .select_related("item__finding__inspection", "item__force")
                 .select_for_update(of=("self",), skip_locked=True)
                 .order_by("id")[:NOTIFY_BATCH]
             )
@@ -94,22 +124,29 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                 and (e.target_date is None or e.target_date >= e.clock_day - dt.timedelta(days=NOTIFY_WINDOW_DAYS))
             ]
             officers = liaison_officers_by_force({e.item.force_id for e in fresh})
+            bodies = _governing_bodies(fresh)
             drafts = []
             for event in fresh:
                 reason, subject, body = _ALERTS[event.kind]
+                item, inspection = event.item, event.item.finding.inspection
                 words = {
-                    "ref": event.item.finding.reference,
-                    "force": event.item.force.name,
+                    "ref": item.finding.reference,
+                    "force": item.force.name,
                     "deadline": long_date(event.target_date),
+                    "report": inspection.title,
+                    "body": bodies.get((item.force_id, inspection.published_on), "The governing body"),
                 }
-                for user in officers.get(event.item.force_id, []):
+                per_report = event.kind in _PER_REPORT
+                about = f"report-{inspection.pk}-{item.force_id}" if per_report else str(event.item_id)
+                link = absolute_url("inspections:inspection_detail", pk=inspection.pk)
+                for user in officers.get(item.force_id, []):
                     drafts.append(
                         MessageDraft(
                             recipient=user,
                             reason=reason,
-                            key=f"{user.pk}:{reason}:{event.item_id}:{event.clock_day.isoformat()}",
+                            key=f"{user.pk}:{reason}:{about}:{event.clock_day.isoformat()}",
                             subject=subject.format(**words),
-                            body=f"{body.format(**words)}\n\n{item_url(event.item_id)}\n",
+                            body=f"{body.format(**words)}\n\n{link if per_report else item_url(event.item_id)}\n",
                         )
                     )
             enqueued += messages_enqueue_many(drafts=drafts)

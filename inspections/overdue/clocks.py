@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.dates import london_today
+from forces.models import Force
 from inspections import rules
 from inspections.models import ItemEvent
 
@@ -46,6 +47,17 @@ class Clock:
     joins: bool = False
 
 
+def _of_kind(kind: str) -> str:
+    # The organisation's kind, read from the register; `kind` is one of Force.Kind's constants.
+    return f"EXISTS (SELECT 1 FROM forces_force o WHERE o.id = i.force_id AND o.kind = '{kind}')"  # noqa: S608
+
+
+# The governing body's reply to the report (comments or action plan) is recorded for the force.
+_REPLY_RECORDED = (
+    "EXISTS (SELECT 1 FROM inspections_reportreply r WHERE r.inspection_id = n.id AND r.force_id = i.force_id)"
+)
+
+
 def clocks() -> list[Clock]:
     pg = connection.vendor == "postgresql"
     plus = (lambda col, days: f"({col} + {days})") if pg else (lambda col, days: f"date({col}, '+{days} days')")
@@ -59,13 +71,27 @@ def clocks() -> list[Clock]:
             ended_kind=ItemEvent.Kind.NO_LONGER_OVERDUE,
             deadline="i.current_target_date",
         ),
+        # Police reports: the local policing body's comments, due by day 56 counting publication
+        # day as day 1 (Police Act 1996, s.55). Late for every open item of the report for the
+        # force until the comments are recorded (one ReportReply per report and force).
         Clock(
-            name="response",
-            flag="response_overdue_flagged_on",
-            late_kind=ItemEvent.Kind.RESPONSE_LATE,
-            ended_kind=ItemEvent.Kind.RESPONSE_LATE_ENDED,
-            deadline=plus("n.published_on", rules.RESPONSE_DAYS),
-            extra="i.response = 'pending'",
+            name="comments",
+            flag="comments_overdue_flagged_on",
+            late_kind=ItemEvent.Kind.COMMENTS_LATE,
+            ended_kind=ItemEvent.Kind.COMMENTS_LATE_ENDED,
+            deadline=plus("n.published_on", rules.COMMENTS_DAYS - 1),
+            extra=f"{_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED}",
+            joins=True,
+        ),
+        # Fire reports: the fire and rescue authority's action plan, due by the date the
+        # inspectorate set on the report (no date, no clock).
+        Clock(
+            name="authority_plan",
+            flag="authority_plan_overdue_flagged_on",
+            late_kind=ItemEvent.Kind.FRA_PLAN_LATE,
+            ended_kind=ItemEvent.Kind.FRA_PLAN_LATE_ENDED,
+            deadline="n.authority_plan_due_on",
+            extra=f"{_of_kind(Force.Kind.FIRE)} AND NOT {_REPLY_RECORDED}",
             joins=True,
         ),
         # The action plan: a finding with action_plan_due_on (set on publication: six weeks for an
@@ -88,6 +114,16 @@ def clocks() -> list[Clock]:
             ended_kind=ItemEvent.Kind.VERIFICATION_LATE_ENDED,
             deadline=plus("i.submitted_on", rules.VERIFICATION_DAYS),
             extra="i.status = 'submitted'",
+        ),
+        # Undated findings: past their "next review by" date (item_open_review_by_idx). Its own
+        # clock and flag, never part of "overdue".
+        Clock(
+            name="review",
+            flag="review_overdue_flagged_on",
+            late_kind=ItemEvent.Kind.REVIEW_LATE,
+            ended_kind=ItemEvent.Kind.REVIEW_LATE_ENDED,
+            deadline="i.review_by",
+            extra="i.current_target_date IS NULL",
         ),
     ]
 

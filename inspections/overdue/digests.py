@@ -10,10 +10,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.dates import london_today
-from core.urls import item_url
+from core.urls import absolute_url, item_url
 from forces.models import Force, LiaisonMembership
 from inspections import rules
-from inspections.models import ItemEvent, TrackedItem
+from inspections.models import Inspection, ItemEvent, TrackedItem
 from inspections.overdue.alerts import long_date
 from notifications.services import MessageDraft, messages_enqueue_many
 
@@ -59,11 +59,13 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
         .order_by("current_target_date", "id")
     ):
         soon[item.force_id].append(item)
+    replies = _replies_overdue_by_force(force_ids=all_forces, today=today)
     drafts = []
     for user in officers.distinct():
         mine_new = [item for force_id in sorted(forces_of[user.pk]) for item in newly[force_id]]
         mine_soon = [item for force_id in sorted(forces_of[user.pk]) for item in soon[force_id]]
-        if not mine_new and not mine_soon:
+        mine_replies = [line for force_id in sorted(forces_of[user.pk]) for line in replies[force_id]]
+        if not mine_new and not mine_soon and not mine_replies:
             continue
         lines = [f"Your recommendation tracker digest for {long_date(today)}.", ""]
         if mine_new:
@@ -76,6 +78,14 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
             lines += [f"Due in the next {SOON_DUE_DAYS} days:"] + [
                 f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}: {item_url(i.pk)}"
                 for i in mine_soon
+            ]
+            lines.append("")
+        if mine_replies:
+            lines += [
+                "Reports still waiting for the governing body's published reply (the local policing body's "
+                "comments within 56 days of publication for a police report; the fire and rescue authority's "
+                "action plan by the inspectorate's deadline for a fire report):",
+                *mine_replies,
             ]
             lines.append("")
         lines.append("You can turn these digests off on your account page.")
@@ -118,9 +128,16 @@ def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
     rows = sorted(names, key=lambda force_id: (-overdue.get(force_id, 0), names[force_id]))
     total = sum(overdue.values())
     backlog = TrackedItem.objects.filter(verification_overdue_flagged_on__isnull=False).count()
+    reports = _reports_overdue(today=today)
+    review_overdue = TrackedItem.objects.filter(rules.review_overdue_q(today=today)).count()
     lines = [
         f"Overdue recommendations nationally on {long_date(today)}: {total}.",
         f"Closure claims waiting more than {rules.VERIFICATION_DAYS} days for verification: {backlog}.",
+        f"Police reports whose local policing body's comments are overdue: {reports['comments_overdue']} "
+        "(published comments are due within 56 days of the report's publication, Police Act 1996 section 55).",
+        f"Fire reports whose fire and rescue authority's action plan is overdue: {reports['authority_plans_overdue']} "
+        "(by the deadline the inspectorate set).",
+        f"Undated findings past their next review date: {review_overdue} (never counted as overdue).",
         "",
         "By force (overdue now; newly overdue in the last 7 days):",
     ] + [f"- {names[f]}: {overdue.get(f, 0)}; {new.get(f, 0)} new" for f in rows]
@@ -136,3 +153,41 @@ def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
         for user in managers
     ]
     return messages_enqueue_many(drafts=drafts)
+
+
+def _report_pairs(headline: str, *, today: dt.date, force_ids=None):
+    """(inspection, force) pairs with at least one open item counted by a per-report headline:
+    each report counts once however many items it holds."""
+    items = TrackedItem.objects.filter(rules.headline_q(headline, today=today))
+    if force_ids is not None:
+        items = items.filter(force_id__in=force_ids)
+    return items.order_by().values("finding__inspection_id", "force_id").distinct()
+
+
+def _reports_overdue(*, today: dt.date) -> dict[str, int]:
+    return {name: _report_pairs(name, today=today).count() for name in ("comments_overdue", "authority_plans_overdue")}
+
+
+def _replies_overdue_by_force(*, force_ids: set[int], today: dt.date) -> dict[int, list[str]]:
+    """For each force, one line per report whose governing body's reply is overdue."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    if not force_ids:
+        return lines
+    for headline in ("comments_overdue", "authority_plans_overdue"):
+        pairs = list(_report_pairs(headline, today=today, force_ids=force_ids))
+        inspections = Inspection.objects.in_bulk({pair["finding__inspection_id"] for pair in pairs})
+        names = dict(Force.objects.filter(id__in={pair["force_id"] for pair in pairs}).values_list("id", "name"))
+        for pair in pairs:
+            inspection = inspections[pair["finding__inspection_id"]]
+            kind = Force.Kind.POLICE if headline == "comments_overdue" else Force.Kind.FIRE
+            due = rules.reply_due_on(
+                kind=kind,
+                published_on=inspection.published_on,
+                authority_plan_due_on=inspection.authority_plan_due_on,
+            )
+            what = "comments" if headline == "comments_overdue" else "fire and rescue authority's action plan"
+            lines[pair["force_id"]].append(
+                f"- {inspection.title} ({names[pair['force_id']]}): {what} due {long_date(due)}: "
+                f"{absolute_url('inspections:inspection_detail', pk=inspection.pk)}"
+            )
+    return lines

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from core.dates import london_today
 from inspections.links import link_or_text, link_scope
@@ -41,22 +41,48 @@ def status_tag_parts(item: TrackedItem, today: dt.date) -> tuple[str, str]:
             return "Overdue", "govuk-tag--red"
         if (item.current_target_date - today).days <= DUE_SOON_DAYS and item.status != TrackedItem.Status.SUBMITTED:
             return "Due soon", "govuk-tag--orange"
-    return item.get_status_display(), STATUS_TAG_CLASSES[item.status]
+    return item.status_label, STATUS_TAG_CLASSES[item.status]
+
+
+def status_extra_parts(item: TrackedItem, today: dt.date) -> list[tuple[str, str]]:
+    """What the main tag would hide: the lifecycle status when the clock's tag replaces it, that an
+    open item's target was extended (so an extended item never looks freshly published), and an
+    undated item past its next review date."""
+    extra = []
+    label, _css = status_tag_parts(item, today)
+    if item.is_open and label in ("Overdue", "Due soon"):
+        extra.append((item.status_label, STATUS_TAG_CLASSES[item.status]))
+    if item.is_open and item.extension_count:
+        extra.append(("Extended", "govuk-tag--purple"))
+    if item.review_overdue(today):
+        extra.append(("Review overdue", "govuk-tag--pink"))
+    return extra
+
+
+def status_html(item: TrackedItem, today: dt.date):
+    label, css = status_tag_parts(item, today)
+    tags = [format_html('<strong class="govuk-tag {}">{}</strong>', css, label)]
+    tags += [
+        format_html('<strong class="govuk-tag {}">{}</strong>', c, text) for text, c in status_extra_parts(item, today)
+    ]
+    return format_html_join(" ", "{}", ((tag,) for tag in tags))
 
 
 @register.simple_tag(takes_context=True)
 def status_tag(context, item: TrackedItem):
-    today = context.get("today") or london_today()
-    label, css = status_tag_parts(item, today)
-    return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+    return status_html(item, context.get("today") or london_today())
+
+
+@register.simple_tag
+def concern_label(state) -> str:
+    """A cause of concern's derived state in words."""
+    return state.label(progress_labels=dict(Judgement.Progress.choices))
 
 
 @register.simple_tag
 def lifecycle_tag(item: TrackedItem):
     """The lifecycle status alone, without the overdue clock."""
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[item.status], item.get_status_display()
-    )
+    return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[item.status], item.status_label)
 
 
 @register.simple_tag

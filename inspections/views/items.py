@@ -94,7 +94,7 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
                 status_change=change,
             )
         )
-    for update in item.updates.select_related("author").prefetch_related("evidence"):
+    for update in item.updates.select_related("author").prefetch_related("evidence", "cited_evidence"):
         entries.append(
             TimelineEntry(
                 at=update.created_at,
@@ -102,7 +102,7 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
                 kind=ItemEvent.Kind.SUBMITTED if update.is_closure_claim else ItemEvent.Kind.UPDATE,
                 actor=update.author,
                 note=update.narrative,
-                evidence=list(update.evidence.all()),
+                evidence=[*update.evidence.all(), *update.cited_evidence.all()],
             )
         )
     for judgement in item.judgements.select_related("review__reviewer"):
@@ -152,6 +152,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspections/item_detail.html",
         {
             "item": item,
+            "concern": selectors.concern_states(items=[item]).get(item.pk),
             "today": today,
             "days_overdue": item.days_overdue(today),
             "days_overdue_original": item.days_overdue(today, against_original=True),
@@ -193,7 +194,12 @@ def _decide_extension(item, user, data, pending):
     if pending is None:  # decided by someone else since the page was shown
         raise services.TransitionRefused("No extension for this item awaits a decision.")
     return services.extension_decide(
-        extension=pending, user=user, version=data["version"], approve=data["approve"] == "approve", note=data["note"]
+        extension=pending,
+        user=user,
+        version=data["version"],
+        approve=data["approve"] == "approve",
+        note=data["note"],
+        approved_date=data.get("approved_date"),
     )
 
 
@@ -231,11 +237,17 @@ ACTIONS: dict[str, ItemAction] = {
         link="Submit for closure",
         form=forms.SubmitForm,
         perform=lambda item, user, data, pending: services.item_closure_submit(
-            item=item, user=user, version=data["version"], narrative=data["narrative"], files=data["files"]
+            item=item,
+            user=user,
+            version=data["version"],
+            narrative=data["narrative"],
+            files=data["files"],
+            existing_evidence=data.get("existing_evidence") or (),
         ),
         title="Submit for closure",
         button="Submit for closure",
         success="Submitted for closure: the inspectorate will verify it",
+        form_takes_item=True,
     ),
     "extension_request": ItemAction(
         path="more-time/",
@@ -348,7 +360,12 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     claim = None
     if action == "verify":
         # What staff are verifying: the force's latest claim, with its evidence.
-        claim = item.updates.filter(is_closure_claim=True).select_related("author").prefetch_related("evidence").first()
+        claim = (
+            item.updates.filter(is_closure_claim=True)
+            .select_related("author")
+            .prefetch_related("evidence", "cited_evidence")
+            .first()
+        )
     return render(
         request,
         "inspections/item_action.html",

@@ -14,8 +14,9 @@ from core.selectors import get_visible_or_404
 from core.tables import paginate
 from inspections import rules, selectors
 from inspections.filters import InspectionFilter, ItemFilter, ReviewFilter, selected_filters
-from inspections.models import TrackedItem
+from inspections.models import ReportReply
 from inspections.tables import FindingItemTable, InspectionTable, ItemTable, ReviewTable
+from inspections.views.findings import finding_rollup
 
 PER_PAGE = 25
 ITEM_COLUMNS = ("finding__inspection", "force")
@@ -95,13 +96,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("position", "reference")
     )
+    all_items = [item for finding in findings for item in finding.visible_items]
+    concerns = selectors.concern_states(items=all_items)
     for finding in findings:
         visible = finding.visible_items
-        finding.rollup = {
-            "forces": len(visible),
-            "complete": sum(1 for i in visible if i.status == TrackedItem.Status.COMPLETE),
-            "overdue": sum(1 for i in visible if i.is_overdue(today)),
-        }
+        finding.rollup = finding_rollup(items=visible, today=today)
         finding.table = FindingItemTable(
             visible,
             today=today,
@@ -109,7 +108,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             exclude=("text", "inspection"),
             label=f"Forces tracking {finding.reference}",
         )
+        finding.concerns = [(item, concerns[item.pk]) for item in visible if item.pk in concerns]
     reviews = selectors.reviews_visible_to(user=request.user).filter(inspection=inspection).select_related("reviewer")
+    replies = selectors.inspection_replies(inspection=inspection, user=request.user)
+    staff = request.user.is_inspectorate_staff
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -118,6 +120,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "forces": inspection.forces.order_by("name"),
             "findings": findings,
             "reviews": reviews,
+            "replies": replies,
+            "has_fire": any(row.kind == ReportReply.Kind.ACTION_PLAN for row in replies),
+            "undated_count": selectors.undated_open_items(inspection=inspection).count() if staff else 0,
+            "may_review": staff and inspection.is_published,
+            "staff": staff,
             "today": today,
         },
     )

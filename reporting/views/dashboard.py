@@ -65,13 +65,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     headlines = [
         {
             "name": name,
-            "label": label,
+            "label": headline.label,
+            "explanation": headline.explanation,
             "count": numbers.counts[name],
             "url": _list_url(base, show=name),
-            "alert": name in ("overdue", "responses_overdue"),
-            "warning": name == "due_soon",
+            "alert": name in ("overdue", "comments_overdue", "authority_plans_overdue"),
+            "warning": name in ("due_soon", "review_overdue"),
         }
-        for name, (label, _definition) in HEADLINES.items()
+        for name, headline in HEADLINES.items()
     ]
     ageing = []
     for band in AGEING_BANDS:

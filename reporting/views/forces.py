@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
-from forces.selectors import forces_visible_to
+from forces.selectors import forces_visible_to, governance_history, governing_body_on
 from inspections import selectors
 from inspections.filters import selected_filters
 from inspections.models import TrackedItem
@@ -85,6 +85,8 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "inspections": inspections,
             "more_inspections": more_inspections,
             "liaison_officers": liaison_officers,
+            "governing_body": governing_body_on(force=force, day=today),
+            "governance": list(governance_history(force=force)),
             "escalations": escalations,
             "today": today,
         },

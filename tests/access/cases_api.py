@@ -60,18 +60,18 @@ CASES += [
         "api:item-detail",
         kwargs=lambda w: {"pk": w.other_item.pk},
         label="other force",
-        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200),
+        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200, body_liaison=404),
     ),
     Case(
         "api:finding-detail",
         kwargs=lambda w: {"pk": w.other_item.finding_id},
         label="other force",
-        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200),
+        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200, body_liaison=404),
     ),
     Case(
         "api:inspection-detail",
         kwargs=lambda w: {"pk": w.other_item.finding.inspection_id},
         label="other force",
-        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200),
+        expected=expect(anonymous=UNAUTHORISED, own_liaison=404, other_liaison=200, body_liaison=404),
     ),
 ]

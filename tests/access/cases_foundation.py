@@ -15,13 +15,13 @@ CASES = [
         "forces:force_detail",
         kwargs=lambda w: {"slug": w.other_force.slug},
         label="other force",
-        expected=expect(own_liaison=404, other_liaison=200),
+        expected=expect(own_liaison=404, other_liaison=200, body_liaison=404),
     ),
     # Another force's evidence file is not found, for our liaison officer; its own force reads it.
     Case(
         "inspections:evidence_download",
         kwargs=lambda w: {"pk": w.other_evidence.pk},
         label="other force",
-        expected=expect(own_liaison=404, other_liaison=200),
+        expected=expect(own_liaison=404, other_liaison=200, body_liaison=404),
     ),
 ]

@@ -26,7 +26,7 @@ CASES = [
         "inspections:inspection_detail",
         kwargs=lambda w: {"pk": w.other_item.finding.inspection_id},
         label="other force's inspection",
-        expected=expect(own_liaison=404, other_liaison=200),
+        expected=expect(own_liaison=404, other_liaison=200, body_liaison=404),
     ),
     Case("inspections:review_list", expected=READ_ALL_SIGNED_IN),
     Case("forces:force_list", query="region=North+East&stage=engage", label="filtered"),

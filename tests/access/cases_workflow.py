@@ -94,7 +94,7 @@ CASES = [
         "inspections:item_detail",
         kwargs=lambda w: {"pk": w.other_item.pk},
         label="other force",
-        expected=expect(own_liaison=404, other_liaison=200),
+        expected=expect(own_liaison=404, other_liaison=200, body_liaison=404),
     ),
     Case("inspections:evidence_download", kwargs=lambda w: {"pk": w.evidence.pk}, expected=READ_OWN_FORCE),
     Case("inspections:finding_detail", kwargs=lambda w: {"pk": w.finding.pk}, expected=READ_OWN_FORCE),

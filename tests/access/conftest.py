@@ -31,6 +31,9 @@ class World:
     # The other force's progress update and evidence file, to show they answer 404 to our liaison.
     other_update: ProgressUpdate | None = None
     other_evidence: EvidenceFile | None = None
+    # A national body addressed by its own recommendation, with its own liaison officer.
+    body: Force | None = None
+    body_item: TrackedItem | None = None
 
 
 def _user(role: Role, username: str, force: Force | None = None) -> User:
@@ -63,10 +66,13 @@ def build_world() -> World:
     other_liaison = _user(Role.LIAISON, "other.liaison", other_force)
     other_update = factories.ProgressUpdateFactory(item=other_item, author=other_liaison)
     other_evidence = _evidence(other_update, "other-audit.pdf")
+    body = factories.ForceFactory(name="National Police Chiefs' Council", kind=Force.Kind.NATIONAL, region="National")
+    body_item = factories.TrackedItemFactory(force=body)
     users = {
         "anonymous": None,
         "own_liaison": own_liaison,
         "other_liaison": other_liaison,
+        "body_liaison": _user(Role.LIAISON, "body.liaison", body),
         "staff": _user(Role.STAFF, "staff.member"),
         "manager": _user(Role.MANAGER, "manager.member"),
     }
@@ -83,6 +89,8 @@ def build_world() -> World:
         users,
         other_update,
         other_evidence,
+        body,
+        body_item,
     )
 
 

@@ -5,7 +5,10 @@ list `CASES` of `Case`. `test_matrix.py` gathers them all, fails when a URL of t
 case (so a new view without a row is unfinished), and runs every case for every role:
 
     anonymous, own_liaison (liaison officer of the item's force), other_liaison (of another force),
-    staff (inspectorate staff), manager.
+    body_liaison (of a national body, with an item of its own), staff (inspectorate staff), manager.
+
+A national body's liaison officer is scoped exactly like another force's: unless a case says
+otherwise, `body_liaison` expects what `other_liaison` expects.
 
 A URL's kwargs come from the case (`kwargs=lambda world: {...}`). For every URL (and kwargs label)
 the method a case does not declare is exercised too: a POST to a page declared only for GET, a GET
@@ -23,7 +26,7 @@ from typing import Any
 
 from django.apps import apps
 
-ROLES = ("anonymous", "own_liaison", "other_liaison", "staff", "manager")
+ROLES = ("anonymous", "own_liaison", "other_liaison", "body_liaison", "staff", "manager")
 
 # Shorthands for the usual expectations. 302 for anonymous means "sent to sign in".
 SIGN_IN = 302
@@ -32,11 +35,14 @@ SIGN_IN = 302
 REFUSED = frozenset({302, 403, 404, 405})
 
 
-def expect(anonymous=SIGN_IN, own_liaison=200, other_liaison=404, staff=200, manager=200) -> dict[str, Any]:
+def expect(
+    anonymous=SIGN_IN, own_liaison=200, other_liaison=404, staff=200, manager=200, body_liaison=None
+) -> dict[str, Any]:
     return {
         "anonymous": anonymous,
         "own_liaison": own_liaison,
         "other_liaison": other_liaison,
+        "body_liaison": other_liaison if body_liaison is None else body_liaison,
         "staff": staff,
         "manager": manager,
     }
@@ -51,7 +57,7 @@ STAFF_ONLY = expect(own_liaison=403, other_liaison=403, manager=403)
 # Staff and managers read; liaison officers are refused.
 STAFF_AND_MANAGER = expect(own_liaison=403, other_liaison=403)
 # Every role refused: the undeclared method of a URL.
-ALL_REFUSED = expect(REFUSED, REFUSED, REFUSED, REFUSED, REFUSED)
+ALL_REFUSED = expect(REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED)
 
 
 @dataclass

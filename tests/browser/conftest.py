@@ -81,6 +81,7 @@ DATA_MIGRATIONS = (
     ("accounts.migrations.0002_roles", "add_roles"),
     ("inspections.migrations.0002_programmes", "add_programmes"),
     ("inspections.migrations.0007_themes_slugs_public_comments", "add_themes"),
+    ("inspections.migrations.0008_replies_reviews_and_clocks", "add_review_months"),
 )
 
 

@@ -12,7 +12,7 @@ from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
-ROLES = ("staff", "manager", "liaison", "liaison.fire")
+ROLES = ("staff", "manager", "liaison", "liaison.fire", "liaison.npcc")
 # Not pages: downloads, the API, the admin, evidence files, sign-out.
 SKIP = re.compile(r"^/(admin|api|media|static)/|/download|/evidence/|/sign-out/|/files?/")
 MAX_PAGES = 60
@@ -22,6 +22,7 @@ def shape(path: str) -> str:
     """/inspections/12/ and /inspections/13/ are one shape; so are /forces/<slug>/ pages."""
     path = re.sub(r"/\d+(?=/|$)", "/{n}", path)
     path = re.sub(r"^/forces/[^/{]+/", "/forces/{slug}/", path)
+    path = re.sub(r"/replies/[^/{]+/", "/replies/{slug}/", path)
     return re.sub(r"/[0-9a-f]{8}-[0-9a-f-]{27}(?=/|$)", "/{uuid}", path)
 
 
@@ -83,6 +84,8 @@ def test_the_sign_in_page_passes_axe(browser, site):
         "/recommendations/?q=nothing-matches-this",  # the empty result
         "/?region=London&kind=police",
         "/forces/?stage=engage",
+        "/recommendations/?show=comments_overdue",
+        "/recommendations/?show=review_overdue",
     ],
 )
 def test_filtered_error_and_empty_states_pass_axe(path, sign_in):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import models
 from django.db.models import Count
 
 from accounts.models import User
@@ -74,7 +75,7 @@ def test_every_force_has_the_demo_staff_lead(demo):
     from forces.models import Force
 
     assert not Force.objects.filter(staff_lead__isnull=True).exists()
-    assert Force.objects.filter(staff_lead__username="staff").count() == 93
+    assert Force.objects.filter(staff_lead__username="staff").count() == 103
 
 
 def test_the_manager_has_reviewed_and_escalated_some_overdue_items(demo):
@@ -83,3 +84,38 @@ def test_the_manager_has_reviewed_and_escalated_some_overdue_items(demo):
     reviews = OverdueReview.objects.filter(item__force__name="Cleveland Police")
     assert reviews.count() == 3
     assert reviews.filter(decision="escalate_chief").count() == 1
+
+
+def test_a_newcomer_sees_national_bodies_governance_and_the_new_clocks(demo):
+    from forces.models import Force
+    from inspections.models import ExtensionRequest, ReportReply
+    from inspections.selectors import items_visible_to
+    from reporting.selectors import dashboard_headlines
+
+    # A recommendation to three national bodies alone, and one to every fire service and a body.
+    fire = Inspection.objects.get(reference="FRS-2023-VALUES")
+    alone = set(fire.findings.get(reference="R4").items.values_list("force__name", flat=True))
+    assert alone == {"National Employers", "Local Government Association", "National Fire Chiefs Council"}
+    beside = fire.findings.get(reference="R5").items
+    assert beside.filter(force__kind=Force.Kind.FIRE).count() == 44
+    assert beside.filter(force__kind=Force.Kind.NATIONAL).count() == 1
+    # The NPCC's liaison officer sees the NPCC's items and nothing else.
+    officer = User.objects.get(username="liaison.npcc")
+    mine = items_visible_to(user=officer)
+    assert mine.exists() and set(mine.values_list("force__name", flat=True)) == {"National Police Chiefs' Council"}
+    # Governance, the replies recorded, and each clock with something to show.
+    assert Force.objects.get(name="Greater Manchester Police").governance.count() == 2
+    assert ReportReply.objects.filter(kind="comments").exists()
+    assert ReportReply.objects.filter(kind="action_plan").exists()
+    numbers = dashboard_headlines(items=TrackedItem.objects.all(), today=TODAY).counts
+    assert numbers["comments_overdue"] > 0 and numbers["authority_plans_overdue"] > 0
+    assert numbers["review_overdue"] > 0
+    from inspections import rules
+
+    late = set(
+        TrackedItem.objects.filter(rules.comments_overdue_q(today=TODAY)).values_list(
+            "finding__inspection__reference", flat=True
+        )
+    )
+    assert "CUST-LATE-CLE" in late and "CUST-RECENT-DUR" not in late
+    assert ExtensionRequest.objects.filter(approved_date__lt=models.F("requested_date")).exists()

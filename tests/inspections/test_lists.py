@@ -172,10 +172,13 @@ PAGES = {
         12,
     ),
     "inspection_list": (lambda w: reverse("inspections:inspection_list"), 11),  # +1: the theme filter
-    "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 11),
+    # +4 since the governing bodies' replies (the addressees, their replies, their governance) and the
+    # causes of concern's derived state (the items answering them).
+    "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 15),
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
     "force_list": (lambda w: reverse("forces:force_list"), 9),
-    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 13),  # +1: its escalations
+    # +1: its escalations; +2: its governing body today and its governance history.
+    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 15),
     # +2 since the overdue review: the count awaiting review, and recent escalations.
     # +3 since themes: the theme filter's options, open and overdue by theme, implementation rates.
     "dashboard": (lambda w: reverse("dashboard"), 17),

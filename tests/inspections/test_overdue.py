@@ -125,35 +125,6 @@ def test_items_without_a_target_are_never_overdue():
 # --- The other clocks ---------------------------------------------------------------------------
 
 
-def test_response_late_after_56_days_and_cleared_by_the_response():
-    item = factories.TrackedItemFactory(
-        finding__inspection__published_on=dt.date(2026, 1, 5), finding__target_date=dt.date(2027, 1, 1)
-    )
-    # Published 5 January: the response is due by 2 March (56 days), late from 3 March.
-    with time_machine.travel(london(2026, 3, 2, 23, 59), tick=False):
-        assert clocks_sweep()["response_flagged"] == 0
-    with time_machine.travel(london(2026, 3, 3, 0, 1), tick=False):
-        assert clocks_sweep()["response_flagged"] == 1
-    [event] = events(item, ItemEvent.Kind.RESPONSE_LATE)
-    assert event.target_date == dt.date(2026, 3, 2)
-    TrackedItem.objects.filter(id=item.id).update(
-        response=TrackedItem.Response.ACCEPTED, responded_on=dt.date(2026, 3, 10)
-    )
-    with time_machine.travel(london(2026, 3, 10, 12), tick=False):
-        assert clocks_sweep()["response_cleared"] == 1
-        assert clocks_sweep()["response_cleared"] == 0
-    item.refresh_from_db()
-    assert item.response_overdue_flagged_on is None
-    assert len(events(item, ItemEvent.Kind.RESPONSE_LATE_ENDED)) == 1
-
-
-def test_unpublished_inspections_start_no_response_clock():
-    item = factories.TrackedItemFactory(finding__inspection__published_on=None, finding__target_date=None)
-    with time_machine.travel(london(2030, 1, 1, 9), tick=False):
-        assert clocks_sweep()["response_flagged"] == 0
-    assert events(item, ItemEvent.Kind.RESPONSE_LATE) == []
-
-
 def test_action_plan_late_until_the_force_posts_an_update():
     due = dt.date(2026, 6, 12)  # six weeks after an NCPI report published on 1 May
     item = factories.TrackedItemFactory(
@@ -195,7 +166,7 @@ def test_a_closure_claim_waiting_over_30_days_is_the_inspectorates_backlog(staff
     )
     with time_machine.travel(london(2026, 6, 2, 9), tick=False):
         assert clocks_sweep()["verification_cleared"] == 1
-    assert [e.kind for e in ItemEvent.objects.filter(item=item).order_by("id")] == [
+    assert [e.kind for e in ItemEvent.objects.filter(item=item, kind__startswith="verification").order_by("id")] == [
         ItemEvent.Kind.VERIFICATION_LATE,
         ItemEvent.Kind.VERIFICATION_LATE_ENDED,
     ]

@@ -225,7 +225,7 @@ def test_the_finding_page_rolls_up_in_a_fixed_number_of_queries(client, staff_us
         response = client.get(link)
     page = response.content.decode()
     complete = forces * 31 // 43
-    assert f"{complete} of {forces} complete, {forces - complete} overdue" in page
+    assert f"{complete} of {forces} forces complete, {forces - complete} overdue" in page
     assert page.count("govuk-tag--green") >= complete
 
 
@@ -233,7 +233,7 @@ def test_the_national_roll_up_line(client, staff_user):
     finding = _national_finding(43)
     client.force_login(staff_user)
     page = client.get(reverse("inspections:finding_detail", kwargs={"pk": finding.pk})).content.decode()
-    assert "31 of 43 complete, 12 overdue" in page
+    assert "31 of 43 forces complete, 12 overdue" in page
 
 
 def test_a_liaison_officer_sees_only_their_forces_row(client, liaison_user, force, other_force):
@@ -243,7 +243,7 @@ def test_a_liaison_officer_sees_only_their_forces_row(client, liaison_user, forc
     client.force_login(liaison_user)
     page = client.get(reverse("inspections:finding_detail", kwargs={"pk": finding.pk})).content.decode()
     assert force.name in page and other_force.name not in page
-    assert "0 of 1 complete" in page
+    assert "0 of 1 force complete" in page
 
 
 @pytest.mark.parametrize("updates", [1, 12])
@@ -262,9 +262,9 @@ def test_the_item_page_costs_the_same_however_long_its_timeline(
     services.review_judgements_save(review=review, user=staff_user, rows=[services.JudgementRow(item, "good")])
     client.force_login(staff_user)
     client.get(url("item_detail", item))
-    # Session, user, role, item, pending extension, events, updates, evidence, judgements,
-    # history; then the session's save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # Session, user, role, item, pending extension, events, updates, evidence, evidence cited by a
+    # claim, judgements, history; then the session's save (savepoint, update, release).
+    with django_assert_num_queries(14):
         response = client.get(url("item_detail", item))
     assert response.content.decode().count("inspections/evidence/") == 0
     assert response.content.decode().count('class="moj-timeline__document-link') == 2 * updates

@@ -87,7 +87,7 @@ def test_bulk_review_records_one_decision_for_each_item(manager_user, force):
     [
         ({"next_review_on": TODAY - dt.timedelta(days=1)}, "must be in the future"),
         ({"next_review_on": TODAY}, "must be in the future"),
-        ({"decision": "escalate_pcc", "note": "  "}, "Enter a note"),
+        ({"decision": "escalate_governor", "note": "  "}, "Enter a note"),
         ({"decision": "nonsense"}, "Choose a decision"),
     ],
 )

@@ -34,22 +34,41 @@ def _list_count(client, url: str) -> int:
 
 def test_each_headline_links_to_exactly_the_items_it_counts(client, staff_user, force, other_force):
     make_items(120, forces=[force, other_force], today=TODAY)
-    # A response overdue: published more than 56 days ago, still pending.
-    stale = factories.InspectionFactory(published_on=TODAY - dt.timedelta(days=57))
+    # Comments overdue: a police report published 57 days ago (day 57) with no comments recorded;
+    # another whose local policing body's comments are recorded does not count.
+    stale = factories.InspectionFactory(published_on=TODAY - dt.timedelta(days=56))
     factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=stale), force=force)
+    answered = factories.InspectionFactory(published_on=TODAY - dt.timedelta(days=56))
+    factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=answered), force=force)
+    factories.ReportReplyFactory(inspection=answered, force=force)
+    # A fire report past the inspectorate's deadline for the authority's action plan.
+    fire = factories.ForceFactory(name="Test Fire and Rescue Service", kind=Force.Kind.FIRE)
+    plan_late = factories.InspectionFactory(
+        published_on=TODAY - dt.timedelta(days=90), authority_plan_due_on=TODAY - dt.timedelta(days=1)
+    )
+    factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=plan_late), force=fire)
+    # An undated area for improvement past its next review date.
+    factories.TrackedItemFactory(
+        force=fire,
+        finding=factories.FindingFactory(category="area_for_improvement", target_date=None),
+        review_by=TODAY - dt.timedelta(days=3),
+    )
     client.force_login(staff_user)
     html = client.get(reverse("dashboard")).content.decode()
-    for name in HEADLINES:
+    for name, headline in HEADLINES.items():
         match = re.search(rf'href="([^"]+)" id="headline-{name}">\s*<span class="app-headline__number">([\d,]+)<', html)
         assert match, name
         shown = int(match.group(2).replace(",", ""))
         assert _list_count(client, match.group(1)) == shown, name
+        assert headline.explanation in html.replace("&#x27;", "'").replace("&quot;", '"'), name
     numbers = dashboard_headlines(items=TrackedItem.objects.all(), today=TODAY).counts
     assert numbers["open"] == TrackedItem.objects.filter(status__in=TrackedItem.OPEN_STATUSES).count()
-    # Every item is pending and the bulk inspections are 400 days old: each OPEN one is late. A closed
-    # item can no longer record a response, so it never counts.
-    still_open = [i for i in TrackedItem.objects.all() if i.is_open]
-    assert numbers["responses_overdue"] == len(still_open) < TrackedItem.objects.count()
+    # The bulk inspections are 400 days old and have no comments recorded: each OPEN police item is
+    # late, and the one on the day-57 report; not the answered report, nor any fire item.
+    open_police = TrackedItem.objects.filter(status__in=TrackedItem.OPEN_STATUSES, force__kind=Force.Kind.POLICE)
+    assert numbers["comments_overdue"] == open_police.exclude(finding__inspection=answered).count()
+    assert numbers["authority_plans_overdue"] == 1
+    assert numbers["review_overdue"] == 1
     assert numbers["awaiting_verification"] == 30
 
 
