@@ -10,7 +10,7 @@ import time_machine
 from forces.models import Force
 from inspections import rules
 from inspections.filters import ItemFilter
-from inspections.models import Finding, TrackedItem
+from inspections.models import Finding, ReportReply, TrackedItem
 from inspections.overdue.clocks import clocks_sweep
 from reporting.selectors import dashboard_headlines
 from tests import factories
@@ -19,12 +19,11 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 6, 15)
 
-# Every combination that moves a clock: status, target (past, today, future, none), response,
-# publication (long ago, recent, embargo-free but never), a claim's age, an action plan's date and
+# Every combination that moves a clock: status, target (past, today, future, none), organisation
+# kind, publication (long ago, recent, embargo-free but never), a claim's age, an action plan's date and
 # whether the force has posted its plan.
 STATUSES = ["published", "in_progress", "submitted", "complete", "withdrawn"]
 TARGETS = [TODAY - dt.timedelta(days=1), TODAY, TODAY + dt.timedelta(days=10), None]
-RESPONSES = ["pending", "accepted"]
 PUBLISHED = [TODAY - dt.timedelta(days=57), TODAY - dt.timedelta(days=56), TODAY - dt.timedelta(days=5)]
 SUBMITTED = [TODAY - dt.timedelta(days=31), TODAY - dt.timedelta(days=30)]
 PLAN_DUE = [None, TODAY - dt.timedelta(days=1), TODAY]
@@ -32,21 +31,39 @@ PLAN_DUE = [None, TODAY - dt.timedelta(days=1), TODAY]
 # clock name on the sweep -> (flag column, the list filter's "show" value, the dashboard figure or None)
 CLOCKS = {
     "overdue": ("overdue_flagged_on", "overdue", "overdue"),
-    "response": ("response_overdue_flagged_on", "responses_overdue", "responses_overdue"),
+    "comments": ("comments_overdue_flagged_on", "comments_overdue", "comments_overdue"),
+    "authority_plan": ("authority_plan_overdue_flagged_on", "authority_plans_overdue", "authority_plans_overdue"),
     "action_plan": ("action_plan_overdue_flagged_on", "action_plan_late", None),
     "verification": ("verification_overdue_flagged_on", "verification_overdue", None),
+    "review": ("review_overdue_flagged_on", "review_overdue", "review_overdue"),
 }
 
 
 def _build_every_state() -> int:
-    force = factories.ForceFactory(name="Rule Force", kind=Force.Kind.POLICE)
+    police = factories.ForceFactory(name="Rule Police", kind=Force.Kind.POLICE)
+    fire = factories.ForceFactory(name="Rule Fire", kind=Force.Kind.FIRE)
+    recorder = factories.UserFactory(username="recorder")
     inspections = {
-        (published, plan_due): factories.InspectionFactory(published_on=published)
+        (published, plan_due): factories.InspectionFactory(
+            published_on=published, authority_plan_due_on=published + dt.timedelta(days=30)
+        )
         for published, plan_due in itertools.product(PUBLISHED, PLAN_DUE)
     }
+    # The governing bodies of both forces have replied to one of the reports; to no other.
+    replied = inspections[(PUBLISHED[0], None)]
+    for force, kind in ((police, "comments"), (fire, "action_plan")):
+        ReportReply.objects.create(
+            inspection=replied,
+            force=force,
+            kind=kind,
+            body_name="The governing body",
+            published_on=PUBLISHED[0] + dt.timedelta(days=20),
+            url="https://example.org/reply",
+            recorded_by=recorder,
+        )
     count = 0
-    for n, (status, target, response, published, plan_due) in enumerate(
-        itertools.product(STATUSES, TARGETS, RESPONSES, PUBLISHED, PLAN_DUE)
+    for n, (status, target, published, plan_due, force) in enumerate(
+        itertools.product(STATUSES, TARGETS, PUBLISHED, PLAN_DUE, (police, fire))
     ):
         finding = factories.FindingFactory(
             inspection=inspections[(published, plan_due)],
@@ -59,9 +76,10 @@ def _build_every_state() -> int:
             finding=finding,
             force=force,
             status=status,
-            response=response,
             closed_on=TODAY - dt.timedelta(days=2) if closed else None,
             submitted_on=SUBMITTED[n % 2] if status == "submitted" else None,
+            # Undated items carry a "next review by" date, past or not yet.
+            review_by=(TODAY - dt.timedelta(days=1 + n % 2 * -2)) if target is None else None,
         )
         if n % 3 == 0:  # a third of them have posted a progress update (an action plan)
             factories.ProgressUpdateFactory(item=item)
@@ -92,7 +110,7 @@ def test_the_sweep_the_figure_and_the_list_pick_the_same_items(clock, staff_user
         assert not TrackedItem.objects.filter(pk__in=flagged).exclude(status__in=TrackedItem.OPEN_STATUSES).exists()
 
 
-def test_a_withdrawn_item_whose_response_was_pending_is_not_a_response_overdue(staff_user):
+def test_a_withdrawn_item_of_an_unanswered_police_report_is_not_counted(staff_user):
     published = TODAY - dt.timedelta(days=100)
     item = factories.TrackedItemFactory(
         finding=factories.FindingFactory(inspection=factories.InspectionFactory(published_on=published)),
@@ -100,5 +118,5 @@ def test_a_withdrawn_item_whose_response_was_pending_is_not_a_response_overdue(s
         closed_on=TODAY - dt.timedelta(days=1),
     )
     counts = dashboard_headlines(items=TrackedItem.objects.all(), today=TODAY).counts
-    assert item.response == "pending"
-    assert counts["responses_overdue"] == 0
+    assert item.force.kind == Force.Kind.POLICE and not ReportReply.objects.exists()
+    assert counts["comments_overdue"] == 0
