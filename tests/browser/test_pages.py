@@ -13,8 +13,9 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 ROLES = ("staff", "manager", "liaison", "liaison.fire", "liaison.npcc")
-# Not pages: downloads, the API, the admin, evidence files, sign-out.
-SKIP = re.compile(r"^/(admin|api|media|static)/|/download|/evidence/|/sign-out/|/files?/")
+# Not pages: downloads, the API, the admin, evidence files, sign-out; and the public register, which
+# test_register.py crawls signed out.
+SKIP = re.compile(r"^/(admin|api|media|static|register)/|/download|/evidence/|/sign-out/|/files?/")
 MAX_PAGES = 60
 
 
