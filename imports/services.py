@@ -76,7 +76,10 @@ def import_progress_get(*, batch: ImportBatch) -> int:
 
 
 class _ForceDirectory:
-    """Forces matched by name (any case) or slug; the two "all ..." phrases by kind."""
+    """Organisations (forces, services, national bodies) matched by name (any case, with or without
+    a leading "the") or slug; the two "all ..." phrases by kind. A part may list several, joined by
+    " and " ("all fire and rescue services and the National Fire Chiefs Council"): the longest run
+    of words that names something is taken first, so "Avon and Somerset Police" stays one."""
 
     def __init__(self) -> None:
         forces = list(Force.objects.values_list("id", "name", "slug", "kind", "active_until"))
@@ -87,21 +90,43 @@ class _ForceDirectory:
         self.all_police = [pk for pk, _n, _s, kind, until in forces if kind == Force.Kind.POLICE and until is None]
         self.all_fire = [pk for pk, _n, _s, kind, until in forces if kind == Force.Kind.FIRE and until is None]
 
+    def _one(self, key: str) -> list[int] | None:
+        key = key.removeprefix("the ")
+        if key == ALL_POLICE:
+            return self.all_police
+        if key == ALL_FIRE:
+            return self.all_fire
+        if key in self.by_key:
+            return [self.by_key[key][0]]
+        return None
+
+    def _listed(self, key: str) -> list[int] | None:
+        """A part naming several organisations joined by " and ", or None if any run is unknown."""
+        words = key.split(" and ")
+        ids: list[int] = []
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                found = self._one(" and ".join(words[start:end]))
+                if found is not None:
+                    ids += found
+                    start = end
+                    break
+            else:
+                return None
+        return ids
+
     def resolve(self, text: str) -> tuple[list[int], list[str]]:
         ids: list[int] = []
         problems: list[str] = []
         for part in (p.strip() for p in text.split(";")):
             if not part:
                 continue
-            key = " ".join(part.split()).casefold()
-            if key == ALL_POLICE:
-                ids += self.all_police
-            elif key == ALL_FIRE:
-                ids += self.all_fire
-            elif key in self.by_key:
-                ids.append(self.by_key[key][0])
-            else:
+            found = self._listed(" ".join(part.split()).casefold())
+            if found is None:
                 problems.append(f'Forces: "{part}" is not a force or service we know. Check the spelling')
+            else:
+                ids += found
         return list(dict.fromkeys(ids)), problems
 
 
