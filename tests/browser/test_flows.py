@@ -105,14 +105,14 @@ def test_without_javascript_the_dashboard_filters_and_forms_work(sign_in):
     # Signing in is itself a form, submitted without JavaScript.
     page = sign_in("staff", javascript=False).page
     page.goto("/")
-    assert page.locator("svg.app-chart").count() == 1
+    assert page.locator("svg.app-chart").count() >= 1  # the trend, and the implementation rates
     # The dashboard's filter lives in a <details>: the browser opens it, no script needed.
     page.locator("summary", has_text="Filter the dashboard").click()
     page.select_option("#id_kind", "fire")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
     assert "kind=fire" in page.url
-    assert "Police force" not in page.locator("#by-force ~ .app-table-wrap").inner_text()
+    assert "Police force" not in page.get_by_role("region", name="Overdue by force").inner_text()
     # The recommendations list: choose a filter, apply, remove it by its tag.
     page.goto("/recommendations/")
     total = _count(page)
