@@ -279,10 +279,8 @@ TRAIL_COLUMNS = (
     ("comment", "The inspectorate's published comment, if any"),
     ("url", "The item's page in the register"),
 )
-LICENCE = (
-    "Contains public sector information licensed under the Open Government Licence v3.0: "
-    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-)
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+LICENCE = f"Contains public sector information licensed under the Open Government Licence v3.0: {LICENCE_URL}"
 
 
 def item_path(*, inspection_slug: str, finding_reference: str, force_slug: str) -> str:

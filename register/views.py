@@ -330,7 +330,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         {
             "register_columns": selectors.REGISTER_COLUMNS,
             "trail_columns": selectors.TRAIL_COLUMNS,
-            "licence": selectors.LICENCE,
+            "licence_url": selectors.LICENCE_URL,
         },
     )
 
@@ -382,7 +382,7 @@ def _download(rows, columns, *, fmt: str, filename: str, today) -> StreamingHttp
 
         response = StreamingHttpResponse(pieces(), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Link"] = '<https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/>; rel="license"'
+    response["Link"] = f'<{selectors.LICENCE_URL}>; rel="license"'
     return response
 
 

@@ -93,10 +93,26 @@ def _restore_migration_data() -> None:
 
 
 def _flush() -> None:
+    """Empty the database and put back what the migrations made. Where pytest-django serialized the
+    migrated database (a test asks for serialized_rollback), restore exactly that, keys included:
+    a plain flush re-creates content types in a different order, with different keys, and the next
+    serialized_rollback test would then collide with them."""
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
 
-    call_command("flush", interactive=False, verbosity=0)
-    _restore_migration_data()
+    contents = getattr(connection, "_test_serialized_contents", None)
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=contents is not None)
+    if contents is None:
+        _restore_migration_data()
+        return
+    connection.creation.deserialize_db_from_string(contents)
+    # Rows came back with their keys; move each sequence past them.
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")

@@ -80,18 +80,23 @@ def test_pack_filtered_to_a_force(client, manager_user, overdue, other_force):
     assert page.context["overdue_count"] == 1 and page.context["scope"] == overdue.force.name
 
 
-def test_queue_query_count_is_flat(client, manager_user, force, django_assert_max_num_queries):
+def test_queue_query_count_is_flat(client, manager_user, force):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.force_login(manager_user)
+    counts = []
     for n in (3, 40):
-        factories.TrackedItemFactory.create_batch(
-            n, force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)), status="in_progress"
-        ) if False else [
+        for _ in range(n):
             factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
-            for _ in range(n)
-        ]
-        # +1 since the queue names each item's governing body (one query for every force's).
-        with django_assert_max_num_queries(13):
+        with CaptureQueriesContext(connection) as queries:
             assert client.get("/overdue-review/").status_code == 200
+        counts.append(len(queries))
+    # The same number of queries for 3 overdue items as for 43, and few: the session, the user and
+    # roles, the filter's choices, the governing bodies, the count and the page (PostgreSQL wraps
+    # the session's save in a savepoint, two statements more than SQLite).
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 14, counts
 
 
 def test_dashboard_counts_what_awaits_review_and_lists_escalations(client, manager_user, staff_user, force):
