@@ -10,10 +10,12 @@ from django.db import connection
 
 from inspections.models import TrackedItem
 from tests import factories
+from tests.inspections.committed import committed_db  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Committed rows (committed_db), so that pg_dump in another process sees them; emptied afterwards.
+pytestmark = pytest.mark.postgres
 
 
 def _url(name: str) -> str:
@@ -38,6 +40,7 @@ def scratch_database():
     admin.close()
 
 
+@pytest.mark.usefixtures("committed_db")
 def test_backup_then_restore_into_an_empty_database(scratch_database, tmp_path):
     items = factories.TrackedItemFactory.create_batch(3)
     env = {**os.environ, "DATABASE_URL": _url(connection.settings_dict["NAME"]), "MEDIA_ROOT": str(tmp_path / "m")}

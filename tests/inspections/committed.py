@@ -24,6 +24,11 @@ def _truncate() -> None:
 @pytest.fixture
 def committed_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Autocommit access to the test database (PostgreSQL), emptied of test data afterwards."""
+    name = str(connection.settings_dict["NAME"])
+    if not name.startswith("test_"):
+        # pytest-django sets the test database up only when a collected test is marked django_db;
+        # never empty anyone's own database.
+        pytest.fail(f"committed_db would use {name}, not a test database: run it with a django_db test beside it")
     with django_db_blocker.unblock():
         _truncate()  # whatever an interrupted run or another committing test left behind
         try:

@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -648,60 +647,3 @@ def test_every_transition_bumps_the_version_and_records_history(item, liaison_us
     assert (item.version, item.status) == (8, "in_progress")
     assert item.history.count() == 1 + 7  # created, then one record per transition
     assert list(item.events.values_list("kind", flat=True))[:3] == ["reopened", "closed", "submitted"]
-
-
-@pytest.mark.postgres
-# Decided at collection, so on SQLite no transactional database is set up and flushed.
-@pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="needs PostgreSQL (row locks between two connections): run with DATABASE_URL=postgres://...",
-)
-# serialized_rollback: the flush after a transactional test would take the migrations' groups
-# and programmes from the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_people_racing_on_postgresql_cannot_both_win(request):
-    """A real race: two threads, two connections, both holding version 1, released together. The
-    row lock makes the second conditional UPDATE wait and then find the version moved on."""
-    import threading
-
-    from django.db import connections
-
-    force = request.getfixturevalue("force")
-    liaison_user = request.getfixturevalue("liaison_user")
-    staff_user = request.getfixturevalue("staff_user")
-    item = factories.TrackedItemFactory(force=force)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def act(user, call):
-        try:
-            shown = TrackedItem.objects.get(pk=item.pk)
-            barrier.wait(timeout=10)
-            call(shown, user)
-            outcomes.append("done")
-        except services.ItemChanged:
-            outcomes.append("changed")
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(
-            target=act,
-            args=(liaison_user, lambda i, u: services.item_update_post(item=i, user=u, version=1, narrative="Mine.")),
-        ),
-        threading.Thread(
-            target=act,
-            args=(
-                staff_user,
-                lambda i, u: services.item_close(item=i, user=u, version=1, status="withdrawn", note="Theirs."),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["changed", "done"]
-    item.refresh_from_db()
-    assert item.version == 2
-    assert ItemEvent.objects.filter(item=item).count() == 1
