@@ -10,9 +10,16 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
 
-from core.logs import LOG_FORMATS, logging_config
+import environ  # noqa: E402
+
+from core.logs import LOG_FORMATS, logging_config  # noqa: E402
+
+# The same .env file the settings read (the environment wins over it), for BIND, APP_PORT, ...
+if (ROOT / ".env").exists():
+    environ.Env.read_env(ROOT / ".env")
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('APP_PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

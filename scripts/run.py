@@ -11,7 +11,8 @@ The database steps: migrate; load the demo data (only where inspections/demo.py 
 LOAD_DEMO=0 to skip it); one overdue sweep, so that flags and the health check are right at once.
 
 Environment: APP_PORT (default 8000) is the port served on 127.0.0.1; SITE_URL, the address in
-emails, defaults to that URL; DEBUG defaults to 1. Standard library only."""
+emails, defaults to that URL; DEBUG defaults to 1. A .env file at the root counts, as it does for
+the settings (the environment wins over it)."""
 
 import fcntl
 import os
@@ -179,6 +180,10 @@ def take_lock(var_dir: Path, url: str):
 
 
 def main() -> int:
+    if (ROOT / ".env").exists():
+        import environ
+
+        environ.Env.read_env(ROOT / ".env")
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
     port_text = env.setdefault("APP_PORT", "8000")
