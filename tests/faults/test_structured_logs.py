@@ -139,7 +139,7 @@ def test_the_worker_and_beat_log_json_and_a_broker_outage_once_a_minute(fault_re
             timeout=30,
             what="both to log the outage",
         )
-        time.sleep(15)  # bounded: the assertion is on what they logged meanwhile
+        time.sleep(10)  # bounded: the assertion is on what they logged meanwhile
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGTERM)
