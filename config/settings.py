@@ -113,7 +113,7 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The embedded database (no DATABASE_URL): the only one `make run` loads the demo into whatever
-# it holds (inspections/demo.py).
+# it holds (demo/services.py).
 EMBEDDED_DATABASE = VAR_DIR / "tracker.sqlite3"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{EMBEDDED_DATABASE}"),

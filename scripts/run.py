@@ -7,7 +7,7 @@ meant for the terminal reaches only this supervisor, which stops them in order (
 process group, SIGKILL to whatever is left after STOP_SECONDS) and exits last. A second `make run`
 while one is running says so and exits (a lock under VAR_DIR); so does a port already in use.
 
-The database steps: migrate; load the demo data (only where inspections/demo.py allows it; set
+The database steps: migrate; load the demo data (only where demo/services.py allows it; set
 LOAD_DEMO=0 to skip it); one overdue sweep, so that flags and the health check are right at once.
 
 Environment: APP_PORT (default 8000) is the port served on 127.0.0.1; SITE_URL, the address in

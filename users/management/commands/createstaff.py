@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from users.forms import UserCreateForm
 from accounts.roles import Role
+from users.forms import UserCreateForm
 from users.services import user_create
 
 
