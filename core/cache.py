@@ -46,12 +46,14 @@ def _generation_key() -> str:
 
 
 def data_generation() -> str:
-    """The current data generation (created on first use)."""
+    """The current data generation (created on first use). With the cache unreachable, a new one
+    on every call: nothing cached, and no validator (the register's ETag) matches, so nothing is
+    answered from before a write the cache could not record."""
     key = _generation_key()
     value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
-        value = cache.get(key) or "0"
+        value = cache.get(key) or uuid.uuid4().hex
     return value
 
 
