@@ -24,17 +24,18 @@ $(STAMP_JS): package.json package-lock.json
 $(FRONTEND): $(STAMP_JS) frontend/build.mjs $(wildcard frontend/*.scss)
 	npm run --silent build
 
+# scripts/run.py: migrate, load the demo (where allowed), sweep once, then the Procfile's web,
+# worker and beat until Ctrl-C, SIGTERM or SIGHUP, which stop them all.
 run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py sweep
-	@echo "Serving on http://127.0.0.1:8000 with the Celery worker and beat. Ctrl-C stops them all."
-	PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=$${DEBUG:-1} $(BIN)/honcho --procfile Procfile start
+	$(BIN)/python scripts/run.py
 
-# Tests run with DEBUG off, as production does, and serve static files from the finders.
+# Tests run with DEBUG off, as production does, and serve static files from the finders; the
+# values production must set (SITE_URL, a real email backend, a shared cache) are the tests' own.
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 		SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+		SITE_URL=$${SITE_URL:-http://testserver} EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend} \
+		SINGLE_MACHINE=$${SINGLE_MACHINE:-1} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -33,7 +33,10 @@ class User(AbstractUser):
 
     @cached_property
     def role(self) -> Role | None:
-        """The user's role, from their groups (one query, cached on the instance)."""
+        """The user's role, from their groups (one query, cached on the instance). A superuser is
+        inspectorate staff on every page, whatever their groups."""
+        if self.is_superuser:
+            return Role.STAFF
         if "groups" in getattr(self, "_prefetched_objects_cache", {}):
             names = {group.name for group in self.groups.all()}
         else:

@@ -16,7 +16,8 @@ command -v wrk >/dev/null || { echo "bench/load.sh needs wrk: apt-get install -y
 
 export DEBUG=0 SECRET_KEY="${SECRET_KEY:-load-test-only-secret}" SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
   CSRF_COOKIE_SECURE=0 ALLOWED_HOSTS=127.0.0.1 STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
-  BIND="127.0.0.1:${PORT}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
+  BIND="127.0.0.1:${PORT}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}" SITE_URL="http://127.0.0.1:${PORT}" \
+  EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend}" SINGLE_MACHINE="${SINGLE_MACHINE:-1}"
 
 # A signed-in session for a manager (sees everything), made directly in the session store.
 COOKIE=$(.venv/bin/python - <<'PY'

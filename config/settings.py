@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from core.logs import LOG_FORMATS, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -110,8 +112,11 @@ TEMPLATES = [
 # Django's own form templates, overridden in templates/django/forms, render GOV.UK fields.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# The embedded database (no DATABASE_URL): the only one `make run` loads the demo into whatever
+# it holds (demo/services.py).
+EMBEDDED_DATABASE = VAR_DIR / "tracker.sqlite3"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{EMBEDDED_DATABASE}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -185,17 +190,42 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Evidence files: the largest upload accepted (bytes). Their type is read from their bytes.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
+# Email. The console backend prints every email (set-password links included) to the log: fine
+# for development, refused with DEBUG off unless ALLOW_CONSOLE_EMAIL=1 says it is meant.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # For the file-based backend (the end-to-end Celery test reads the emails a real worker writes).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="recommendation-tracker@example.gov.uk")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+ALLOW_CONSOLE_EMAIL = env.bool("ALLOW_CONSOLE_EMAIL", default=False)
+# The address in emails. `make run` serves on 127.0.0.1:APP_PORT and sets it to match; with DEBUG
+# off there is no default (a wrong host in a set-password link is worse than no start).
+APP_PORT = env.int("APP_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{APP_PORT}" if DEBUG else "").rstrip("/")
+
+
+def _cache_from_url(name: str, default: str) -> dict:
+    """A cache from its URL; Redis through the backend that treats an outage as a miss."""
+    config = env.cache(name, default=default)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "core.cache_backends.FailSafeRedisCache"
+    return config
+
 
 # Shared by every web process and the worker (the dashboard's figures, core/cache.py): files under
-# var/cache on one machine, CACHE_URL=redis://host:6379/1 in production.
+# var/cache on one machine, CACHE_URL=redis://host:6379/1 in production. An optimisation only:
+# with Redis down pages compute and writes skip it (core/cache_backends.py).
 CACHES = {
-    "default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'default'}"),
+    "default": _cache_from_url("CACHE_URL", f"filecache://{VAR_DIR / 'cache' / 'default'}"),
 }
+# Every process runs on this one machine (allows the file-based caches with DEBUG off).
+SINGLE_MACHINE = env.bool("SINGLE_MACHINE", default=False)
 
 # Celery: JSON only, time limits, the site's time zone (config/celery.py reads CELERY_*).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
@@ -211,6 +241,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running when the broker connection drops finishes (every task is safe to run twice and
+# an import claims its batch once); cancelling it would leave an import claimed and never saved.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A web request that publishes a task waits at most this long for a dead broker (default 4 s).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -262,9 +295,12 @@ IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=1_000)
 # page (core.middleware.RequestSizeLimitMiddleware). 0: the larger of the two upload limits above
 # plus 1 MB for the rest of the form.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=0)
-# The worker writes an import's progress where the web process can read it: files under var/ by
-# default (one machine), or a shared cache such as Redis (IMPORT_PROGRESS_CACHE_URL=redis://...).
-CACHES["imports"] = env.cache("IMPORT_PROGRESS_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}")
+# The worker writes an import's progress where the web process can read it: the shared cache
+# (CACHE_URL) when there is one, files under var/ otherwise (one machine), or a cache of its own
+# (IMPORT_PROGRESS_CACHE_URL=redis://...).
+CACHES["imports"] = _cache_from_url(
+    "IMPORT_PROGRESS_CACHE_URL", env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache' / 'imports'}")
+)
 IMPORT_PROGRESS_CACHE = "imports"
 
 # The public register (register app, /register/): how long a page may be kept by us and by any
@@ -305,23 +341,16 @@ SPECTACULAR_SETTINGS = {
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 
-# Logs go to stderr; LOG_FORMAT=json gives one JSON object a line for a log collector.
+# Logs go to stderr; LOG_FORMAT=json gives one JSON object a line for a log collector. The same
+# configuration serves the Celery worker and beat (config/celery.py) and gunicorn (gunicorn.conf.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of: {', '.join(LOG_FORMATS)}.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO").upper())
+
+# /healthz shows each check's details (error text, timings) to staff signed in and to callers that
+# send "Authorization: Bearer <HEALTH_TOKEN>"; everyone else sees only ok or failing.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 
 # Security headers. Strict by default outside DEBUG; a deployment behind a TLS-terminating proxy
 # sets SECURE_PROXY_SSL_HEADER=1 so that Django knows the original request was HTTPS.
@@ -356,3 +385,45 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+
+def _unsafe_for_production() -> list[str]:
+    """What a DEBUG-off start refuses: defaults that are fine on a laptop and wrong in production."""
+    problems = []
+    if not SITE_URL:
+        problems.append(
+            "SITE_URL is not set. Set it to the address users reach the service at (for example "
+            "https://tracker.example.gov.uk): every link in an email starts with it."
+        )
+    if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend" and not ALLOW_CONSOLE_EMAIL:
+        problems.append(
+            "EMAIL_BACKEND is the console backend, which writes every email (set-password links "
+            "included) to the log. Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with "
+            "EMAIL_HOST and its settings, or ALLOW_CONSOLE_EMAIL=1 if the log is really where email "
+            "should go."
+        )
+    caches_to_check = [("default", "CACHE_URL")]
+    if env.str("IMPORT_PROGRESS_CACHE_URL", default=""):  # otherwise it follows CACHE_URL
+        caches_to_check.append(("imports", "IMPORT_PROGRESS_CACHE_URL"))
+    for alias, variable in caches_to_check:
+        backend = CACHES[alias]["BACKEND"]
+        if backend.endswith("LocMemCache"):
+            problems.append(
+                f"{variable} is a local-memory cache: each process would have its own, so the web "
+                "processes and the worker would not see each other's writes. Use redis://host:6379/1."
+            )
+        elif backend.endswith("FileBasedCache") and not SINGLE_MACHINE:
+            problems.append(
+                f"{variable} is a file-based cache (the default), which only processes on this machine "
+                "share. Set it to a Redis shared by every machine (redis://host:6379/1), or "
+                "SINGLE_MACHINE=1 if every web, worker and beat process runs on this one machine."
+            )
+    if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+        problems.append(f"SITE_URL={SITE_URL!r} must start with https:// (or http://).")
+    return problems
+
+
+if not DEBUG and (_problems := _unsafe_for_production()):
+    raise ImproperlyConfigured(
+        "Refusing to start with DEBUG off:\n- " + "\n- ".join(_problems) + "\n(Or set DEBUG=1 for local development.)"
+    )

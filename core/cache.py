@@ -11,7 +11,13 @@ intermediate generation, which the commit leaves behind.
 
 The cache must be shared by every web process and the worker (CACHES["default"]: a file-based
 cache under var/cache by default, CACHE_URL=redis://... in production): with a per-process cache
-a write in one process would leave the others' figures stale for up to CACHE_SECONDS."""
+a write in one process would leave the others' figures stale for up to CACHE_SECONDS.
+
+The cache is an optimisation, never a dependency: on Redis the backend (core/cache_backends.py)
+answers a miss when Redis is down, so pages compute their figures and writes skip the bump. A
+process that could not reach Redis bumps the generation when it reaches it again, before it reads
+anything, so a Redis that comes back with its data (a network cut, a paused server) does not serve
+figures from before the writes made during the outage."""
 
 import hashlib
 import json
@@ -22,6 +28,9 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.dispatch import receiver
+
+from core.cache_backends import cache_reconnected
 
 CACHE_SECONDS = 60
 T = TypeVar("T")
@@ -37,12 +46,14 @@ def _generation_key() -> str:
 
 
 def data_generation() -> str:
-    """The current data generation (created on first use)."""
+    """The current data generation (created on first use). With the cache unreachable, a new one
+    on every call: nothing cached, and no validator (the register's ETag) matches, so nothing is
+    answered from before a write the cache could not record."""
     key = _generation_key()
     value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
-        value = cache.get(key) or "0"
+        value = cache.get(key) or uuid.uuid4().hex
     return value
 
 
@@ -64,6 +75,12 @@ def data_changed_at() -> float:
         cache.add(key, time.time(), timeout=None)
         value = cache.get(key) or time.time()
     return float(value)
+
+
+@receiver(cache_reconnected)
+def _after_an_outage(**kwargs) -> None:
+    # Writes made while the cache was down could not bump the generation: do it now.
+    _bump()
 
 
 def data_changed(*, committed: bool = False) -> None:

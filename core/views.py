@@ -1,3 +1,5 @@
+import hmac
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -10,16 +12,31 @@ from django.views.decorators.http import require_GET
 from core.health import health
 
 
+def _may_see_details(request: HttpRequest) -> bool:
+    """Error text and timings are for inspectorate staff signed in, and for monitoring that sends
+    the HEALTH_TOKEN; a load balancer needs only the status."""
+    user = request.user
+    if user.is_authenticated and user.is_active and getattr(user, "is_inspectorate_staff", False):
+        return True
+    token = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitoring: 200 while the database answers, 503 when it does not.
-    The broker and the age of the last sweep are reported (not secret, no personal data)."""
+    """For load balancers and monitoring: 503 when something every write needs (the database, the
+    evidence storage) is down, 200 otherwise; each check is ok or not."""
     ok, checks = health()
+    details = _may_see_details(request)
     body = {
         "status": "ok" if ok else "failing",
-        "checks": {c.name: {"ok": c.ok, "detail": c.detail, "critical": c.critical} for c in checks},
+        "checks": {
+            c.name: ({"ok": c.ok, "detail": c.detail, "critical": c.critical} if details else {"ok": c.ok})
+            for c in checks
+        },
     }
     return JsonResponse(body, status=200 if ok else 503)
 

@@ -715,6 +715,24 @@ def _review_overdue(*, today: dt.date, users: dict[str, User]) -> None:
         )
 
 
+def demo_load_refusal(*, embedded: bool) -> str | None:
+    """Why the demo must not go into this database, or None when it may: the embedded SQLite
+    database, an empty database, or one that holds the demo already. Anywhere else the demo's users,
+    whose password is published, would open real data (and its staff member would become the
+    lead for every force without one)."""
+    if embedded or Inspection.objects.filter(reference=MARKER_REFERENCE).exists():
+        return None
+    users = User.objects.count()
+    inspections = Inspection.objects.count()
+    if not users and not inspections:
+        return None
+    return (
+        f"this database holds {users} user{'s' if users != 1 else ''} and {inspections} "
+        f"inspection{'s' if inspections != 1 else ''} and is not the demo's. The demo's users share a "
+        "published password: anyone could sign in to it."
+    )
+
+
 @dataclass
 class DemoResult:
     created: bool

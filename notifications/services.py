@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.logs import outage_warning
 from notifications.models import Message
 
 logger = logging.getLogger(__name__)
@@ -96,9 +97,13 @@ def _schedule_delivery() -> None:
         # slower here: kombu then retries the first connection until the timeout.)
         deliver_messages.apply_async(expires=300, retry=True, retry_policy={"max_retries": 0})
     except Exception as error:  # noqa: BLE001 - any broker error: the outbox keeps the message
-        logger.warning(
-            "broker unreachable; messages wait in the outbox",
-            extra={"event": "outbox_schedule_failed", "error": str(error)},
+        # Every write that sends an email gets here while the broker is down: one warning a minute.
+        outage_warning(
+            logger,
+            kind="broker",
+            event="outbox_schedule_failed",
+            message="broker unreachable; messages wait in the outbox",
+            error=str(error),
         )
 
 

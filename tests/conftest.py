@@ -27,6 +27,20 @@ def _own_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_outage_remembered():
+    # Outage warnings are throttled per process, and a Redis cache that failed is not retried for
+    # a few seconds: each test starts as if nothing had failed before it.
+    from core.cache_backends import cache_health_reset
+    from core.logs import outages
+
+    outages.reset()
+    cache_health_reset()
+    yield
+    outages.reset()
+    cache_health_reset()
+
+
 def _user_with_role(role: Role, **kwargs):
     user = factories.UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))

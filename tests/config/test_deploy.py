@@ -15,6 +15,9 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "tracker.example.gov.uk",
     "SECURE_PROXY_SSL_HEADER": "1",
     "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    "SITE_URL": "https://tracker.example.gov.uk",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "CACHE_URL": "redis://redis-host:6379/1",
 }
 
 
@@ -27,6 +30,8 @@ def test_deploy_check_is_clean():
         "SECRET_KEY",
         "DEBUG",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SINGLE_MACHINE",
+        "IMPORT_PROGRESS_CACHE_URL",
     }
     env = {k: v for k, v in os.environ.items() if k not in strip} | PRODUCTION
     result = subprocess.run(

@@ -30,6 +30,13 @@ def committed_db(django_db_setup, django_db_blocker) -> Iterator[None]:
         # never empty anyone's own database.
         pytest.fail(f"committed_db would use {name}, not a test database: run it with a django_db test beside it")
     with django_db_blocker.unblock():
+        # pytest-django creates the test database only when some collected test asks for `db`; run
+        # alone, these tests would otherwise empty the database DATABASE_URL names.
+        if not str(connection.settings_dict["NAME"]).startswith("test_"):
+            pytest.fail(
+                f"refusing to empty {connection.settings_dict['NAME']!r}, which is not a test database: run "
+                "this test together with one that uses the `db` fixture (e.g. tests/core/test_health.py)"
+            )
         _truncate()  # whatever an interrupted run or another committing test left behind
         try:
             yield

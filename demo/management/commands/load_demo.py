@@ -1,12 +1,30 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load
+from demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load, demo_load_refusal
 
 
 class Command(BaseCommand):
-    help = "Load every organisation, realistic inspections and tracked items, and one demo user per role (idempotent)."
+    help = (
+        "Load every organisation, realistic inspections and tracked items, and one demo user per role "
+        "(idempotent). Only into the embedded SQLite database, an empty database or one that holds "
+        "the demo already, unless --force."
+    )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="load it into a database that holds other data as well"
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        embedded = str(settings.DATABASES["default"]["NAME"]) == str(settings.EMBEDDED_DATABASE)
+        refusal = None if force else demo_load_refusal(embedded=embedded)
+        if refusal:
+            raise CommandError(
+                f"Refusing to load the demo data: {refusal}\n"
+                "Use an empty database for the demo, start without it (LOAD_DEMO=0 make run), or run "
+                "`python manage.py load_demo --force` if you really mean it."
+            )
         result = demo_load()
         state = "loaded" if result.created else "already loaded; left as it was"
         self.stdout.write(
