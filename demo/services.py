@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
 from forces.models import Force, LiaisonMembership
-from forces.services import forces_load_from_csv
+from forces.services import aliases_load_from_csv, forces_load_from_csv
 from inspections.models import (
     ExtensionRequest,
     Finding,
@@ -671,6 +671,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
     """Load the demo data once. A second run leaves everything as it is (same counts)."""
     today = today or timezone.localdate()
     forces_load_from_csv()
+    aliases_load_from_csv()
     users = _users()
     # The demo staff member leads on every force, so escalations have someone to tell.
     Force.objects.filter(staff_lead__isnull=True).update(staff_lead=users["staff"])
@@ -833,7 +834,10 @@ def _supersede_and_withdraw(*, inspections: dict[str, Inspection], users: dict[s
 def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random, users: dict[str, User]) -> None:
     published = finding.inspection.published_on
     target = finding.target_date
-    item = TrackedItem(finding=finding, force=force, original_target_date=target, current_target_date=target)
+    # Tracked since the report was published: what is overdue in the demo became so under the tracker.
+    item = TrackedItem(
+        finding=finding, force=force, original_target_date=target, current_target_date=target, entered_on=published
+    )
     staff = users["staff"]
     liaison = (
         users["liaison"]

@@ -94,6 +94,7 @@ class ItemFilter(DashboardFilter):
         label="Show only",
         method="headline",
         choices=[(name, label) for name, (label, _) in rules.HEADLINES.items()]
+        + [(name, f"Overdue: {label.lower()}") for name, (label, _) in rules.OVERDUE_ORIGINS.items()]
         + [(STALE, "No recent progress (90 days)")],
     )
     force = django_filters.ModelChoiceFilter(

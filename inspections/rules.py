@@ -9,7 +9,7 @@ docs/domain.md explains the rules in words.
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from inspections.models import OPEN_STATUSES, ItemStatus, Response
@@ -50,6 +50,29 @@ def overdue_q(*, today: dt.date) -> Q:
     return open_q() & Q(current_target_date__lt=today)
 
 
+def overdue_since(target: dt.date) -> dt.date:
+    """The first day an item with this current target date is overdue: the day after it (London
+    dates). Pages, lists, exports, emails and the API all say "overdue since" this day, never the
+    day the sweep happened to notice."""
+    return target + dt.timedelta(days=1)
+
+
+# Where an overdue item's lateness comes from. An item whose current target had already passed on
+# the day it entered the tracker (TrackedItem.entered_on: imported from an old report, or with its
+# history) ARRIVED overdue; any other overdue item BECAME overdue under the tracker. Loading years
+# of history therefore leaves "became overdue under the tracker" - today's slippage - as it was.
+# An extension that moves an arrived-overdue item's target past the day it entered makes any later
+# lateness the tracker's own.
+def arrived_overdue_q(*, today: dt.date) -> Q:
+    """Overdue, and already past its current target when it entered the tracker."""
+    return overdue_q(today=today) & Q(current_target_date__lt=F("entered_on"))
+
+
+def overdue_here_q(*, today: dt.date) -> Q:
+    """Overdue, and it became so while the tracker was watching it."""
+    return overdue_q(today=today) & Q(current_target_date__gte=F("entered_on"))
+
+
 def due_soon_q(*, today: dt.date) -> Q:
     """Open and due today or in the next DUE_SOON_DAYS days."""
     return open_q() & Q(
@@ -82,9 +105,10 @@ def verification_overdue_q(*, today: dt.date) -> Q:
 
 
 def action_plan_overdue_q(*, today: dt.date) -> Q:
-    """Open, the finding's action plan date has passed, and the force has posted no progress update
-    (its plan) yet."""
-    return open_q() & Q(finding__action_plan_due_on__lt=today, updates__isnull=True)
+    """Open, the finding's action plan date has passed, and no progress (the plan) is recorded yet:
+    the force has posted no progress update, and no imported history gives a last progress date.
+    Both set `last_update_at`, so it is the one column to read (the sweep's clock reads it too)."""
+    return open_q() & Q(finding__action_plan_due_on__lt=today, last_update_at__isnull=True)
 
 
 def no_recent_progress_q(*, today: dt.date) -> Q:
@@ -118,7 +142,17 @@ HEADLINES = {
 }
 
 
+# The overdue figure split by where the lateness comes from: the dashboard shows both beside the
+# headline, the managers' queue filters by them, and the list's "show" filter offers them.
+OVERDUE_ORIGINS = {
+    "overdue_here": ("Became overdue under the tracker", overdue_here_q),
+    "arrived_overdue": ("Arrived overdue", arrived_overdue_q),
+}
+
+
 def headline_q(name: str, *, today: dt.date) -> Q:
+    if name in OVERDUE_ORIGINS:
+        return OVERDUE_ORIGINS[name][1](today=today)
     return HEADLINES[name][1](today=today)
 
 

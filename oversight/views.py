@@ -15,7 +15,7 @@ from inspections.selectors import items_visible_to
 from oversight import exports
 from oversight.filters import QueueFilter
 from oversight.forms import OverdueReviewForm
-from oversight.selectors import escalations_recent, meeting_pack_items, review_queue
+from oversight.selectors import escalations_recent, meeting_pack_items, queue_origin_counts, review_queue
 from oversight.services import ReviewError, overdue_reviews_record
 from oversight.tables import QueueTable
 
@@ -55,6 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 return redirect(request.get_full_path())
     table = QueueTable(filters.qs, today=today)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    origins = queue_origin_counts(items=filters.qs, today=today)
     return render(
         request,
         "oversight/queue.html",
@@ -65,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "today": today,
             "interval": settings.OVERDUE_REVIEW_INTERVAL_DAYS,
+            "origins": origins,
         },
         status=400 if form.errors else 200,
     )

@@ -13,6 +13,7 @@ from accounts.roles import GROUP_NAMES, Role
 from core.dates import london_today
 from core.urls import item_url
 from forces.models import LiaisonMembership
+from inspections import rules
 from inspections.models import ItemEvent
 from notifications.services import MessageDraft, messages_enqueue_many
 
@@ -43,7 +44,7 @@ _ALERTS = {
     ItemEvent.Kind.BECAME_OVERDUE: (
         "overdue",
         "Overdue: {ref} ({force})",
-        "{ref} for {force} passed its target date of {deadline} and is now overdue.",
+        "{ref} for {force} passed its target date of {deadline} and is overdue since {since}.",
     ),
     ItemEvent.Kind.RESPONSE_LATE: (
         "response-late",
@@ -101,6 +102,7 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                     "ref": event.item.finding.reference,
                     "force": event.item.force.name,
                     "deadline": long_date(event.target_date),
+                    "since": long_date(rules.overdue_since(event.target_date)) if event.target_date else "then",
                 }
                 for user in officers.get(event.item.force_id, []):
                     drafts.append(

@@ -85,3 +85,14 @@ def due_phrase(context, target: dt.date | None, is_open: bool = True) -> str:
     if days == 0:
         return "due today"
     return f"due in {days} day{'s' if days != 1 else ''}"
+
+
+@register.simple_tag(takes_context=True)
+def overdue_since_phrase(context, item: TrackedItem) -> str:
+    """ "; overdue since 1 April 2027" (and "(arrived overdue)" when it entered the tracker so), or
+    nothing when the item is not overdue."""
+    today = context.get("today") or london_today()
+    since = item.overdue_since(today)
+    if since is None:
+        return ""
+    return f"; overdue since {long_date(since)}" + (" (arrived overdue)" if item.arrived_overdue else "")

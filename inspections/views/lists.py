@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from accounts.permissions import user_can_edit
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from inspections import rules, selectors
@@ -75,6 +76,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "table": table,
             "count": table.paginator.count,
             "selected": selected_filters(filterset, request.GET),
+            "can_edit": user_can_edit(request.user),
         },
     )
 
@@ -117,6 +119,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": findings,
             "reviews": reviews,
             "today": today,
+            "can_edit": user_can_edit(request.user),
+            # Who changed what, for those who see everything (the history names staff).
+            "history": selectors.inspection_history(inspection=inspection) if request.user.sees_everything else [],
         },
     )
 

@@ -13,7 +13,7 @@ from core.cache import CACHE_SECONDS, cache_key, cached
 from core.dates import london_today
 from inspections import selectors
 from inspections.filters import DashboardFilter, selected_filters
-from inspections.rules import HEADLINES, quarter_start
+from inspections.rules import HEADLINES, OVERDUE_ORIGINS, quarter_start
 from oversight.selectors import awaiting_review_count, escalations_recent
 from oversight.tables import EscalationTable
 from reporting.chart import trend_svg
@@ -71,6 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for name, (label, _definition) in HEADLINES.items()
     ]
+    origins = [
+        {"name": name, "label": label, "count": numbers.origins.get(name, 0), "url": _list_url(base, show=name)}
+        for name, (label, _definition) in OVERDUE_ORIGINS.items()
+    ]
     ageing = []
     for band in AGEING_BANDS:
         earliest, latest = ageing_target_range(band, today=today)
@@ -105,6 +109,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "selected": selected_filters(filterset, request.GET),
         "headlines": headlines,
+        "origins": origins,
+        "overdue_count": numbers.counts["overdue"],
         "ageing": ageing,
         "by_force": by_force,
         "by_programme": [
