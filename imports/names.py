@@ -221,7 +221,10 @@ class OrganisationDirectory:
     def _unknown(self, written: str) -> str:
         names = self.suggestions(written)
         if not names:
-            return f'"{written}" is not an organisation we know. Check the spelling, or see the accepted names'
+            several = ' If it names several, separate them with ";"' if re.search(r"\s(and|&)\s", written) else ""
+            return (
+                f'"{written}" is not an organisation we know. Check the spelling, or see the accepted names.{several}'
+            )
         if len(names) == 1:
             return f'"{written}" is not an organisation we know. Did you mean {names[0]}?'
         return f'"{written}" is not an organisation we know. Did you mean {", ".join(names[:-1])} or {names[-1]}?'

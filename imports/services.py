@@ -361,7 +361,7 @@ class _Check:
             rows.append(row)
         self._hints()
         existing = self._existing_findings()
-        first_line: dict[tuple[str, str], int] = {}
+        first_line: dict[tuple[str, str], dict] = {}
         first_text: dict[tuple[str, str], str] = {}
         for row in rows:
             self._forces(row)
@@ -371,6 +371,8 @@ class _Check:
         self._concerns(rows, existing)
         self._history(rows)
         self._states(rows, existing)
+        for row in rows:
+            row.pop("_all_forces", None)
         reports = [report.as_json() for report in self.reports.values()]
         return rows, reports
 
@@ -499,12 +501,27 @@ class _Check:
         if not reference:
             return
         folded = (report.key, reference.casefold())
-        if folded in first_line:
-            row["problems"].append(f"Reference: {reference} is also used on row {first_line[folded]}")
-            return
-        first_line[folded] = row["line"]
+        first = first_line.get(folded)
+        if first is not None:
+            # The same finding on several rows (one row per organisation, as registers list it): one
+            # finding, each row adding its organisations. Anything else under one reference is a clash.
+            if _same_text(first["text"]) != _same_text(row["text"]) or first["category"] != row["category"]:
+                row["problems"].append(f"Reference: {reference} is also used on row {first['line']}, with other text")
+                return
+            row["joins"] = first["line"]
+            for label, key in (("Target date", "target_date"), ("Cause of concern", "cause_of_concern")):
+                if row[key] != first[key] and not row["problems"] and not first["problems"]:
+                    row["problems"].append(f"{label}: not the same as on row {first['line']} for {reference}")
+            twice = [pk for pk in row["force_ids"] if pk in first["_all_forces"]]
+            if twice:
+                named = ", ".join(self.directory.orgs[pk].name for pk in twice)
+                row["problems"].append(f"Forces: {named} already on row {first['line']} for {reference}")
+            first["_all_forces"].update(row["force_ids"])
+        else:
+            row["_all_forces"] = set(row["force_ids"])
+            first_line[folded] = row
         same = (report.key, _same_text(row["text"]))
-        if row["text"] and same in first_text and first_text[same] != reference:
+        if row["text"] and same in first_text and first_text[same].casefold() != reference.casefold():
             row["problems"].append(f"Text: the same as {first_text[same]}, earlier in the file")
         first_text.setdefault(same, reference)
         if report.inspection is None:
@@ -597,10 +614,9 @@ class _Check:
             ]
         if not candidates:
             return f"{reference or 'The reference'} is not a finding in the findings file"
-        if len(candidates) > 1:
+        if len({row["report"] for row in candidates}) > 1:
             return f"{reference} is in more than one report of the file: give the report reference"
-        row = candidates[0]
-        report = self.reports[row["report"]]
+        report = self.reports[candidates[0]["report"]]
         force_text = cell_text(cells.get("force")).strip()
         if force_text:
             found = self.directory.resolve(force_text, hint=report.hint)
@@ -609,13 +625,15 @@ class _Check:
             if len(found.force_ids) != 1:
                 return f'Force: "{force_text}" is more than one organisation: one line per organisation'
             force_id = found.force_ids[0]
-        elif len(row["force_ids"]) == 1:
-            force_id = row["force_ids"][0]
+        elif len(candidates) == 1 and len(candidates[0]["force_ids"]) == 1:
+            force_id = candidates[0]["force_ids"][0]
         else:
             return "Force: name the organisation (the finding is addressed to more than one)"
-        if force_id not in row["force_ids"]:
+        row = next((row for row in candidates if force_id in row["force_ids"]), None)
+        if row is None:
             name = self.directory.orgs[force_id].name
-            return f"{reference} is not addressed to {name} in the findings file (row {row['line']})"
+            lines = ", ".join(str(row["line"]) for row in candidates)
+            return f"{reference} is not addressed to {name} in the findings file (row {lines})"
         try:
             day = day_read(cells.get("date"))
         except DateFormError as error:
@@ -670,7 +688,8 @@ class _Check:
         there = existing.get(report.inspection.pk, {}).get(ref) if report.inspection else None
         if not in_file and not (there and force_id in there["forces"]):
             row["problems"].append(
-                f"Superseded by: {past.superseded_by} is not a finding of {report.reference or 'this report'} "
+                f"Superseded by: {past.superseded_by} is not a finding of "
+                f"{report.inspection.reference if report.inspection else report.reference or 'this report'} "
                 f"addressed to {self.directory.orgs[force_id].name}"
             )
 
@@ -777,40 +796,52 @@ def _schedule_run(*, batch_id: object) -> None:
             pass  # recorded on the batch (state failed, with its message) for the progress page
 
 
-def _drafts(rows: list[dict]) -> list[FindingDraft]:
+def _drafts(groups: list[list[dict]]) -> list[FindingDraft]:
+    """One draft per finding: a new finding with every organisation its rows name, or, for a
+    finding already in the tracker, one per row adding that row's new organisations."""
     drafts = []
-    for row in rows:
-        if row["action"] == "skip":
-            continue
-        pasts = {int(force_id): _past_from_json(data) for force_id, data in (row.get("pasts") or {}).items()}
-        drafts.append(
-            FindingDraft(
-                reference=row["reference"],
-                category=row["category"],
-                text=row["text"],
-                force_ids=tuple(row["force_ids"]),
-                target_date=dt.date.fromisoformat(row["target_date"]) if row["target_date"] else None,
-                cause_of_concern=row["cause_of_concern"],
-                accelerated=row["accelerated"],
-                position=row["line"],
-                past=pasts,
-                existing_finding_id=row["finding_id"] if row["action"] == "add" else None,
+    for group in groups:
+        new = [row for row in group if row["action"] == "new"]
+        pieces = [[row] for row in group if row["action"] == "add"] + ([new] if new else [])
+        for piece in pieces:
+            head = piece[0]
+            pasts = {
+                int(force_id): _past_from_json(data)
+                for row in piece
+                for force_id, data in (row.get("pasts") or {}).items()
+            }
+            drafts.append(
+                FindingDraft(
+                    reference=head["reference"],
+                    category=head["category"],
+                    text=head["text"],
+                    force_ids=tuple(pk for row in piece for pk in row["force_ids"]),
+                    target_date=dt.date.fromisoformat(head["target_date"]) if head["target_date"] else None,
+                    cause_of_concern=head["cause_of_concern"],
+                    accelerated=head["accelerated"],
+                    position=head["line"],
+                    past=pasts,
+                    existing_finding_id=head["finding_id"] if head["action"] == "add" else None,
+                )
             )
-        )
     return drafts
 
 
-def _save_order(rows: list[dict]) -> list[dict]:
-    """Causes of concern before the recommendations that answer them; items superseded by others
-    after the items that replaced them."""
+def _save_groups(rows: list[dict]) -> list[list[dict]]:
+    """The rows of one report as findings (a finding's rows together), in saving order: causes of
+    concern before the recommendations that answer them, items superseded by others after the
+    items that replaced them."""
+    groups: dict[int, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row.get("joins") or row["line"], []).append(row)
 
-    def rank(row: dict) -> int:
-        superseded = any(p.get("status") == TrackedItem.Status.SUPERSEDED for p in (row.get("pasts") or {}).values())
-        if superseded:
+    def rank(group: list[dict]) -> int:
+        pasts = [p for row in group for p in (row.get("pasts") or {}).values()]
+        if any(p.get("status") == TrackedItem.Status.SUPERSEDED for p in pasts):
             return 2
-        return 0 if row["category"] == Finding.Category.CAUSE_OF_CONCERN else 1
+        return 0 if group[0]["category"] == Finding.Category.CAUSE_OF_CONCERN else 1
 
-    return sorted(rows, key=rank)
+    return sorted(groups.values(), key=rank)
 
 
 def _inspection_for(report: dict, *, user: User, source: str) -> Inspection:
@@ -852,14 +883,18 @@ def import_batch_run(*, batch_id: object) -> ImportBatch:
             for report in batch.reports:
                 inspection = _inspection_for(report, user=user, source=source)
                 reports.append({**report, "inspection_id": inspection.pk})
-                rows = _save_order([row for row in batch.rows if row["report"] == report["key"]])
-                for start in range(0, len(rows), CHUNK_ROWS):
-                    chunk = rows[start : start + CHUNK_ROWS]
+                groups = _save_groups([row for row in batch.rows if row["report"] == report["key"]])
+                chunk: list[list[dict]] = []
+                for index, group in enumerate(groups):
+                    chunk.append(group)
+                    if sum(len(g) for g in chunk) < CHUNK_ROWS and index < len(groups) - 1:
+                        continue
                     published = findings_publish(inspection=inspection, user=user, drafts=_drafts(chunk), source=source)
                     saved_items += published.items
                     saved_events += published.events
-                    done += len(chunk)
+                    done += sum(len(g) for g in chunk)
                     progress.set(key, done, PROGRESS_TIMEOUT)
+                    chunk = []
             ImportBatch.objects.filter(pk=batch.pk).update(
                 state=ImportBatch.State.DONE, rows_done=done, finished_at=timezone.now(), reports=reports
             )

@@ -33,7 +33,9 @@ def _past_summary(past: dict) -> str:
     parts.append(status)
     if past.get("response") and past["response"] != Response.PENDING:
         response = Response(past["response"]).label.lower()
-        parts.append(f"response {response}" + (f" on {iso_long_date(past['responded_on'])}" if past.get("responded_on") else ""))
+        parts.append(
+            f"response {response}" + (f" on {iso_long_date(past['responded_on'])}" if past.get("responded_on") else "")
+        )
     if past.get("last_progress_on"):
         parts.append(f"last progress {iso_long_date(past['last_progress_on'])}")
     if past.get("superseded_by"):

@@ -55,14 +55,16 @@ def test_deadline_phrases_are_worked_out_and_say_how(written, day, how):
 
 
 def test_a_month_count_from_the_31st_lands_on_the_last_day_of_a_shorter_month():
-    derived = target_derive(cell="within one month", text="", published_on=dt.date(2019, 1, 31), category="recommendation")
+    derived = target_derive(
+        cell="within one month", text="", published_on=dt.date(2019, 1, 31), category="recommendation"
+    )
     assert derived.day == dt.date(2019, 2, 28)
 
 
 def test_excel_dates_are_taken_as_they_are():
-    assert target_derive(cell=dt.datetime(2027, 3, 31, 0, 0), text="", published_on=None, category="recommendation").day == (
-        dt.date(2027, 3, 31)
-    )
+    assert target_derive(
+        cell=dt.datetime(2027, 3, 31, 0, 0), text="", published_on=None, category="recommendation"
+    ).day == (dt.date(2027, 3, 31))
 
 
 @pytest.mark.parametrize(
@@ -85,7 +87,11 @@ def test_excel_dates_are_taken_as_they_are():
             dt.date(2014, 9, 30),
             "the end of September 2014",
         ),
-        ("To address this cause of concern:\n\nWithin three months, all forces should complete a review.", dt.date(2023, 6, 30), "3 months"),
+        (
+            "To address this cause of concern:\n\nWithin three months, all forces should complete a review.",
+            dt.date(2023, 6, 30),
+            "3 months",
+        ),
     ],
 )
 def test_an_empty_target_takes_the_deadline_the_text_opens_with(text, day, how):
@@ -120,7 +126,11 @@ def test_an_area_for_improvement_needs_no_date_but_a_recommendation_does():
         ("03/31/2027", "", "Write the day first, for example 31/03/2027"),
         ("someday", "", '"someday" is not a date we can read. Write a date such as 31/03/2027'),
         ("Within six months", "", "counts from the publication date, and this report has none"),
-        ("", "By 1 June 2023, chief fire officers should review. By 1 October 2023, they should report.", "more than one deadline"),
+        (
+            "",
+            "By 1 June 2023, chief fire officers should review. By 1 October 2023, they should report.",
+            "more than one deadline",
+        ),
     ],
 )
 def test_what_cannot_be_worked_out_says_what_to_write(cell, text, message):

@@ -95,7 +95,11 @@ def test_group_words(directory):
 
 def test_a_region_alone_takes_the_reports_kind_or_asks(directory):
     assert "could mean its police forces or its fire and rescue services" in directory.resolve("North East").problems[0]
-    assert names(directory, "North East", hint=POLICE) == ["Cleveland Police", "Durham Constabulary", "Northumbria Police"]
+    assert names(directory, "North East", hint=POLICE) == [
+        "Cleveland Police",
+        "Durham Constabulary",
+        "Northumbria Police",
+    ]
     assert '"Atlantis" is not a region or country we know' in directory.resolve("all forces in Atlantis").problems[0]
 
 
@@ -116,7 +120,7 @@ def test_a_body_not_in_the_register_is_named_as_the_part_to_correct(directory):
     resolved = directory.resolve("all fire and rescue services and the National Fire Chiefs Council")
     assert len(resolved.force_ids) == 44
     assert resolved.problems == [
-        '"the National Fire Chiefs Council" is not an organisation we know. Check the spelling, or see the accepted names'
+        '"the National Fire Chiefs Council" is not an organisation we know. Check the spelling, or see the accepted names.'
     ]
 
 
@@ -154,7 +158,9 @@ def test_aliases_are_loaded_idempotently_and_a_clash_with_another_name_is_refuse
     assert first.created > 30 and again.created == again.removed == 0
     assert "national-fire-chiefs-council" in first.skipped
     bad = tmp_path / "aliases.csv"
-    bad.write_text("organisation,alias,kind,note\ncounty-durham-and-darlington-fire-and-rescue-service,Durham Police,alias,\n")
+    bad.write_text(
+        "organisation,alias,kind,note\ncounty-durham-and-darlington-fire-and-rescue-service,Durham Police,alias,\n"
+    )
     with pytest.raises(ForceDataError, match="line 2: Durham Police is already how Durham Constabulary is written"):
         aliases_load_from_csv(path=bad)
     assert OrganisationAlias.objects.count() == first.total  # nothing written

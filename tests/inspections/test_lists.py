@@ -171,7 +171,10 @@ PAGES = {
         11,
     ),
     "inspection_list": (lambda w: reverse("inspections:inspection_list"), 10),
-    "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 15),  # +4: its change history
+    "inspection_detail": (
+        lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]),
+        15,
+    ),  # +4: its change history
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
     "force_list": (lambda w: reverse("forces:force_list"), 9),
     "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 13),  # +1: its escalations
