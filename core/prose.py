@@ -67,6 +67,7 @@ def _lines(text: str) -> SafeString:
 def prose_html(text: str, *, size: str = "") -> SafeString:
     """The text as GOV.UK paragraphs and lists. `size`: "" (body), "l" (lead) or "s" (small)."""
     body = f"govuk-body-{size}" if size else "govuk-body"
+    list_size = f" {body}" if size else ""  # a list is body size already
     parts = []
     for block in blocks(text):
         if block.kind == "p":
@@ -74,10 +75,10 @@ def prose_html(text: str, *, size: str = "") -> SafeString:
             continue
         items = format_html_join("", "<li>{}</li>", ((_lines(line),) for line in block.lines))
         if block.kind == "ul":
-            parts.append(format_html('<ul class="govuk-list govuk-list--bullet {}">{}</ul>', body, items))
+            parts.append(format_html('<ul class="govuk-list govuk-list--bullet{}">{}</ul>', list_size, items))
         elif block.kind == "ol":
             start = format_html(' start="{}"', block.start) if block.start != 1 else ""
-            parts.append(format_html('<ol class="govuk-list govuk-list--number {}"{}>{}</ol>', body, start, items))
+            parts.append(format_html('<ol class="govuk-list govuk-list--number{}"{}>{}</ol>', list_size, start, items))
         else:
-            parts.append(format_html('<ol class="govuk-list {}">{}</ol>', body, items))
+            parts.append(format_html('<ol class="govuk-list{}">{}</ol>', list_size, items))
     return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
