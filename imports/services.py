@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
@@ -582,41 +582,44 @@ class _Check:
                 row["problems"].append(f"Cause of concern: {concern} is not a cause of concern")
 
     def _history(self, rows: list[dict]) -> None:
-        """Attach each line of the history file to its row and force."""
+        """Attach each line of the history file to its row and force. Rows are indexed by report
+        and reference, so 10,000 lines cost 10,000 look-ups, not a scan of the file each."""
         if self.history is None:
             return
-        by_reference: dict[str, list[dict]] = defaultdict(list)
+        self._rows_at: dict[tuple[str, str], list[dict]] = defaultdict(list)  # (report key, reference)
+        self._keys_of_reference: dict[str, set[str]] = defaultdict(set)
+        self._keys_of_report: dict[str, set[str]] = defaultdict(set)  # a report reference as written
         for row in rows:
-            if row["reference"]:
-                by_reference[row["reference"].casefold()].append(row)
+            if row["reference"] and row["report"]:
+                folded = row["reference"].casefold()
+                self._rows_at[(row["report"], folded)].append(row)
+                self._keys_of_reference[folded].add(row["report"])
+        for key, report in self.reports.items():
+            for written in (report.reference, report.inspection.reference if report.inspection else ""):
+                if written:
+                    self._keys_of_report[written.casefold()].add(key)
         for line, cells in self.history.rows:
-            problem = self._history_line(line, cells, by_reference)
+            problem = self._history_line(line, cells)
             if problem:
                 self.history_problems.append({"line": line, "problem": problem})
 
-    def _history_line(self, line: int, cells: dict, by_reference) -> str:
+    def _history_line(self, line: int, cells: dict) -> str:
         for column, raw in cells.items():
             problem = _formula_problem(column, raw)
             if problem:
                 return problem
         reference = cell_text(cells.get("reference")).strip()
-        candidates = by_reference.get(reference.casefold(), [])
+        keys = self._keys_of_reference.get(reference.casefold(), set())
         report_ref = cell_text(cells.get("report_reference")).strip()
         if report_ref:
-            candidates = [
-                row
-                for row in candidates
-                if (
-                    self.reports[row["report"]].inspection
-                    and self.reports[row["report"]].inspection.reference.casefold() == report_ref.casefold()
-                )
-                or self.reports[row["report"]].reference.casefold() == report_ref.casefold()
-            ]
-        if not candidates:
+            keys = keys & self._keys_of_report.get(report_ref.casefold(), set())
+        if not keys:
             return f"{reference or 'The reference'} is not a finding in the findings file"
-        if len({row["report"] for row in candidates}) > 1:
+        if len(keys) > 1:
             return f"{reference} is in more than one report of the file: give the report reference"
-        report = self.reports[candidates[0]["report"]]
+        [key] = keys
+        candidates = self._rows_at[(key, reference.casefold())]
+        report = self.reports[key]
         force_text = cell_text(cells.get("force")).strip()
         if force_text:
             found = self.directory.resolve(force_text, hint=report.hint)
@@ -695,11 +698,22 @@ class _Check:
 
 
 def _past_json(past: ItemPast) -> dict:
-    data = asdict(past)
-    for key in ("status_on", "responded_on", "closed_on", "last_progress_on"):
-        data[key] = data[key].isoformat() if data[key] else None
-    data["changes"] = [[c.day.isoformat(), c.status, c.comment] for c in past.changes]
-    return data
+    # By hand, not dataclasses.asdict: that deep-copies every value, and a file has 10,000 rows.
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "status": str(past.status),
+        "status_on": day(past.status_on),
+        "response": str(past.response),
+        "responded_on": day(past.responded_on),
+        "response_reason": past.response_reason,
+        "closed_on": day(past.closed_on),
+        "closing_note": past.closing_note,
+        "last_progress_on": day(past.last_progress_on),
+        "superseded_by": past.superseded_by,
+        "changes": [[c.day.isoformat(), str(c.status), c.comment] for c in past.changes],
+    }
 
 
 def _past_from_json(data: dict) -> ItemPast:

@@ -41,7 +41,7 @@ from inspections.models import (
     ProgressUpdate,
     TrackedItem,
 )
-from inspections.past import ItemPast, clock_history, past_problems
+from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from notifications.services import message_enqueue
 
 Status = TrackedItem.Status
@@ -1011,7 +1011,7 @@ def findings_publish(
 
     # The items: superseded ones last, pointing at the items (same force) of the findings that
     # replaced them, which are then already saved.
-    pending: list[tuple[TrackedItem, Finding, ItemPast]] = []
+    pending: list[tuple[TrackedItem, Finding, ItemPast, ClockHistory]] = []
     for draft in drafts:
         finding = (
             existing[draft.existing_finding_id] if draft.existing_finding_id else findings[draft.reference.casefold()]
@@ -1033,10 +1033,20 @@ def findings_publish(
                 closing_note=past.closing_note.strip() if past.is_closed else "",
                 last_update_at=_london_midnight(past.last_progress_on) if past.last_progress_on else None,
             )
-            pending.append((item, finding, past))
+            # The clocks' flags as the sweep would hold them today, set before the row is written.
+            clocks = clock_history(
+                past=past,
+                current_target=item.current_target_date,
+                published_on=published_on,
+                action_plan_due_on=finding.action_plan_due_on,
+                today=today,
+            )
+            for name, day in clocks.flags.items():
+                setattr(item, name, day)
+            pending.append((item, finding, past, clocks))
     ordered = sorted(pending, key=lambda entry: entry[2].status == TrackedItem.Status.SUPERSEDED)
     first = [entry for entry in ordered if entry[2].status != TrackedItem.Status.SUPERSEDED]
-    TrackedItem.objects.bulk_create([item for item, _, _ in first], batch_size=EVENT_BATCH)
+    TrackedItem.objects.bulk_create([entry[0] for entry in first], batch_size=EVENT_BATCH)
     last = [entry for entry in ordered if entry[2].status == TrackedItem.Status.SUPERSEDED]
     if last:
         wanted = {(entry[1].inspection_id, entry[2].superseded_by.casefold()) for entry in last}
@@ -1046,22 +1056,22 @@ def findings_publish(
                 finding__inspection_id__in={w[0] for w in wanted}
             ).values_list("pk", "finding__inspection_id", "finding__reference", "force_id")
         }
-        for item, finding, past in last:
+        for item, finding, past, _ in last:
             key = (finding.inspection_id, past.superseded_by.casefold(), item.force_id)
             if key not in successors:
                 raise TransitionRefused(
                     f"{finding.reference}: {past.superseded_by} is not a finding of this report tracked by the same force"
                 )
             item.superseded_by_id = successors[key]
-        TrackedItem.objects.bulk_create([item for item, _, _ in last], batch_size=EVENT_BATCH)
-    items = [item for item, _, _ in ordered]
+        TrackedItem.objects.bulk_create([entry[0] for entry in last], batch_size=EVENT_BATCH)
+    items = [entry[0] for entry in ordered]
     result.items = len(items)
 
     events: list[ItemEvent] = []
-    for item, finding, past in ordered:
+    for item, _finding, past, clocks in ordered:
         events += _entry_events(
             item=item,
-            finding=finding,
+            clocks=clocks,
             past=past,
             user=user,
             source=source,
@@ -1069,11 +1079,6 @@ def findings_publish(
             today=today,
             now=now,
         )
-    # The clock flags, as the sweep would hold them today (set before the history record, so the
-    # item's first record is its state on entry).
-    flagged = [item for item in items if any(getattr(item, name) for name in CLOCK_FLAGS)]
-    if flagged:
-        TrackedItem.objects.bulk_update(flagged, list(CLOCK_FLAGS), batch_size=EVENT_BATCH)
     TrackedItem.history.bulk_history_create(
         items, default_user=user, default_change_reason=source, default_date=now, batch_size=EVENT_BATCH
     )
@@ -1083,18 +1088,10 @@ def findings_publish(
     return result
 
 
-CLOCK_FLAGS = (
-    "overdue_flagged_on",
-    "response_overdue_flagged_on",
-    "action_plan_overdue_flagged_on",
-    "verification_overdue_flagged_on",
-)
-
-
 def _entry_events(
     *,
     item: TrackedItem,
-    finding: Finding,
+    clocks: ClockHistory,
     past: ItemPast,
     user: User,
     source: str,
@@ -1104,7 +1101,7 @@ def _entry_events(
 ) -> list[ItemEvent]:
     """The timeline an item enters with. Everything is dated when it happened: publication on the
     report's date (not today), the response, each status change and comment, the closure, and the
-    clocks' past; every event says it was imported. Sets the item's clock flags."""
+    clocks' past (worked out before the item was written); every event says it was imported."""
     labels = dict(TrackedItem.Status.choices)
 
     def event(kind: str, day: dt.date | None, actor: User | None = user, **values) -> ItemEvent:
@@ -1163,15 +1160,6 @@ def _entry_events(
                 note=past.closing_note or labels[past.status],
             )
         )
-    clocks = clock_history(
-        past=past,
-        current_target=item.current_target_date,
-        published_on=published_on,
-        action_plan_due_on=finding.action_plan_due_on,
-        today=today,
-    )
-    for name, day in clocks.flags.items():
-        setattr(item, name, day)
     for clock in clocks.events:
         events.append(
             event(
