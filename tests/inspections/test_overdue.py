@@ -221,7 +221,7 @@ def test_the_force_is_told_once_when_an_item_becomes_overdue(liaison_user, other
     [email] = mail.outbox
     assert email.to == [liaison_user.email]
     assert email.subject == f"Overdue: {item.finding.reference} (Cleveland Police)"
-    assert "31 March 2026" in email.body
+    assert "passed its target date of 31 March 2026 and is overdue since 1 April 2026" in email.body
     assert Message.objects.get().key == f"{liaison_user.pk}:overdue:{item.pk}:2026-04-01"
 
 
