@@ -16,7 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from forces.models import Force
-from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ProgressUpdate, ReportReply, TrackedItem
+from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ReportReply, TrackedItem
 
 # Police reports: the local policing body (the police and crime commissioner, the police, fire
 # and crime commissioner, the mayor, or the City of London Corporation) must publish its comments
@@ -56,6 +56,29 @@ def open_q() -> Q:
 def overdue_q(*, today: dt.date) -> Q:
     """Open and past its current target date."""
     return open_q() & Q(current_target_date__lt=today)
+
+
+def overdue_since(target: dt.date) -> dt.date:
+    """The first day an item with this current target date is overdue: the day after it (London
+    dates). Pages, lists, exports, emails and the API all say "overdue since" this day, never the
+    day the sweep happened to notice."""
+    return target + dt.timedelta(days=1)
+
+
+# Where an overdue item's lateness comes from. An item whose current target had already passed on
+# the day it entered the tracker (TrackedItem.entered_on: imported from an old report, or with its
+# history) ARRIVED overdue; any other overdue item BECAME overdue under the tracker. Loading years
+# of history therefore leaves "became overdue under the tracker" - today's slippage - as it was.
+# An extension that moves an arrived-overdue item's target past the day it entered makes any later
+# lateness the tracker's own.
+def arrived_overdue_q(*, today: dt.date) -> Q:
+    """Overdue, and already past its current target when it entered the tracker."""
+    return overdue_q(today=today) & Q(current_target_date__lt=F("entered_on"))
+
+
+def overdue_here_q(*, today: dt.date) -> Q:
+    """Overdue, and it became so while the tracker was watching it."""
+    return overdue_q(today=today) & Q(current_target_date__gte=F("entered_on"))
 
 
 def due_soon_q(*, today: dt.date) -> Q:
@@ -171,10 +194,10 @@ def verification_overdue_q(*, today: dt.date) -> Q:
 
 
 def action_plan_overdue_q(*, today: dt.date) -> Q:
-    """Open, the finding's action plan date has passed, and the force has posted no progress update
-    (its plan) yet."""
-    no_update = ~Exists(ProgressUpdate.objects.filter(item=OuterRef("pk")))
-    return open_q() & Q(finding__action_plan_due_on__lt=today) & Q(no_update)
+    """Open, the finding's action plan date has passed, and no progress (the plan) is recorded yet:
+    the force has posted no progress update, and no imported history gives a last progress date.
+    Both set `last_update_at`, so it is the one column to read (the sweep's clock reads it too)."""
+    return open_q() & Q(finding__action_plan_due_on__lt=today, last_update_at__isnull=True)
 
 
 def no_recent_progress_q(*, today: dt.date) -> Q:
@@ -238,8 +261,25 @@ HEADLINES = {
 }
 
 
+# The overdue figure split by where the lateness comes from: the dashboard shows both beside the
+# headline, the managers' queue filters by them, and the list's "show" filter offers them.
+OVERDUE_ORIGINS = {
+    "overdue_here": Headline(
+        "Became overdue under the tracker",
+        overdue_here_q,
+        "Overdue, and its target date passed after it entered the tracker.",
+    ),
+    "arrived_overdue": Headline(
+        "Arrived overdue",
+        arrived_overdue_q,
+        "Overdue, and already past its target date when it was imported from the record before the tracker.",
+    ),
+}
+
+
 def headline_q(name: str, *, today: dt.date) -> Q:
-    return HEADLINES[name].definition(today=today)
+    """A headline's or an overdue origin's condition, by name."""
+    return (HEADLINES | OVERDUE_ORIGINS)[name].definition(today=today)
 
 
 # The further sets the recommendations list's "show" filter offers beside the headlines.
@@ -264,7 +304,7 @@ LIST_VIEWS = {
 
 def show_q(name: str, *, today: dt.date) -> Q:
     """A headline's or a list view's condition, by its name in the "show" filter."""
-    return (HEADLINES | LIST_VIEWS)[name].definition(today=today)
+    return (HEADLINES | OVERDUE_ORIGINS | LIST_VIEWS)[name].definition(today=today)
 
 
 # Action plans. A finding that demands a plan carries the day it is due; the day follows from the

@@ -96,14 +96,15 @@ def clocks() -> list[Clock]:
         ),
         # The action plan: a finding with action_plan_due_on (set on publication: six weeks for an
         # NCPI cause of concern, the accelerated cause of concern's own date) expects each force
-        # to post a first progress update (its plan) by then. Late while it has posted none.
+        # to post a first progress update (its plan) by then. Late while no progress is recorded
+        # (rules.action_plan_overdue_q: last_update_at, set by every update and by imported history).
         Clock(
             name="action_plan",
             flag="action_plan_overdue_flagged_on",
             late_kind=ItemEvent.Kind.ACTION_PLAN_LATE,
             ended_kind=ItemEvent.Kind.ACTION_PLAN_LATE_ENDED,
             deadline="f.action_plan_due_on",
-            extra="NOT EXISTS (SELECT 1 FROM inspections_progressupdate u WHERE u.item_id = i.id)",
+            extra="i.last_update_at IS NULL",
             joins=True,
         ),
         # The inspectorate's own backlog: a claim submitted for closure waiting over 30 days.

@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from oversight.models import OverdueReview
@@ -163,3 +164,18 @@ def test_the_item_page_offers_the_overdue_review_to_managers_only(client, manage
     )
     client.force_login(liaison_user)
     assert "/overdue-review/" not in client.get(f"/recommendations/{overdue.pk}/").content.decode()
+
+
+def test_the_queue_tells_apart_what_became_overdue_here_from_what_arrived_overdue(client, manager_user, force):
+    here = factories.TrackedItemFactory(finding__target_date=dt.date(2025, 12, 1), force=force)
+    arrived = factories.TrackedItemFactory(
+        finding__target_date=dt.date(2019, 7, 1), force=force, entered_on=dt.date(2025, 11, 1)
+    )
+    client.force_login(manager_user)
+    page = client.get(reverse("oversight:queue")).content.decode()
+    assert "1 became overdue under the tracker; 1 arrived overdue" in page
+    assert "2 July 2019" in page and "arrived overdue" in page  # overdue since the day after the target
+    only_here = client.get(reverse("oversight:queue"), {"origin": "overdue_here"}).content.decode()
+    assert f'value="{here.pk}"' in only_here and f'value="{arrived.pk}"' not in only_here
+    only_arrived = client.get(reverse("oversight:queue"), {"origin": "arrived_overdue"}).content.decode()
+    assert f'value="{arrived.pk}"' in only_arrived and f'value="{here.pk}"' not in only_arrived
