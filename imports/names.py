@@ -272,11 +272,12 @@ class OrganisationDirectory:
         found = self._one(part, hint)
         if found is not None:
             return found
-        # "A and B": try each " and " as the join, leftmost first, both sides resolving. When
+        # "A and B": try each " and " as the join, the longest left side first (so that "Avon and
+        # Somerset Police and X" keeps "Avon and Somerset Police" whole), both sides resolving. When
         # only the left side does, the right side is the name to correct, and the problem says so.
         pieces = re.split(r"\s+(?:and|&)\s+", part, flags=re.IGNORECASE)
         partial = None
-        for cut in range(1, len(pieces)):
+        for cut in range(len(pieces) - 1, 0, -1):
             first = self._one(" and ".join(pieces[:cut]), hint)
             if first is None or first.problems:
                 continue

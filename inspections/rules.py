@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from forces.models import Force
@@ -122,6 +122,13 @@ def _reply_recorded() -> Exists:
     )
 
 
+def _entered_by(deadline) -> Q:
+    """The item was in the tracker on the reply's deadline. An item that entered later (an old
+    report imported, with or without its history) never had the reply watched for: the tracker
+    does not know whether the body replied, so it does not call the reply overdue."""
+    return Q(entered_on__lte=ExpressionWrapper(deadline, output_field=DateField()))
+
+
 def comments_overdue_q(*, today: dt.date) -> Q:
     """Open items of police reports whose local policing body had not published (as recorded here)
     its comments on the report by day 56 after publication. One report counts once per item."""
@@ -129,6 +136,7 @@ def comments_overdue_q(*, today: dt.date) -> Q:
         open_q()
         & Q(force__kind=Force.Kind.POLICE)
         & Q(finding__inspection__published_on__lt=comments_deadline_passed_before(today=today))
+        & _entered_by(F("finding__inspection__published_on") + dt.timedelta(days=COMMENTS_DAYS - 1))
         & ~Q(_reply_recorded())
     )
 
@@ -140,6 +148,7 @@ def authority_plan_overdue_q(*, today: dt.date) -> Q:
         open_q()
         & Q(force__kind=Force.Kind.FIRE)
         & Q(finding__inspection__authority_plan_due_on__lt=today)
+        & _entered_by(F("finding__inspection__authority_plan_due_on"))
         & ~Q(_reply_recorded())
     )
 

@@ -1225,6 +1225,7 @@ class FindingDraft:
     target_date: dt.date | None = None
     cause_of_concern: str = ""  # the reference of the cause of concern it answers, in the same inspection
     accelerated: bool = False
+    theme_ids: tuple[int, ...] = ()  # the managed themes it belongs to (new findings only)
     position: int = 0
     past: Mapping[int, ItemPast] = field(default_factory=dict)
     existing_finding_id: int | None = None
@@ -1308,6 +1309,14 @@ def findings_publish(
             for d in group
         ]
         Finding.objects.bulk_create(created, batch_size=EVENT_BATCH)
+        Finding.themes.through.objects.bulk_create(
+            [
+                Finding.themes.through(finding_id=finding.pk, theme_id=theme_id)
+                for finding, d in zip(created, group, strict=True)
+                for theme_id in d.theme_ids
+            ],
+            batch_size=EVENT_BATCH,
+        )
         Finding.history.bulk_history_create(
             created, default_user=user, default_change_reason=source, default_date=now, batch_size=EVENT_BATCH
         )
