@@ -171,8 +171,8 @@ def test_published_findings_enter_with_their_past_dated_when_it_happened(staff_u
     ]
     untouched = TrackedItem.objects.get(force=other_force)
     assert untouched.status == "published"
-    # Nothing but the pending response (56 days after publication) and the overdue clock for it.
-    assert sorted(untouched.events.values_list("kind", flat=True)) == ["became_overdue", "created", "response_late"]
+    # Nothing but publication and the overdue clock for it.
+    assert sorted(untouched.events.values_list("kind", flat=True)) == ["became_overdue", "created"]
     assert item.history.count() == untouched.history.count() == 1
 
 
