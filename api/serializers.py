@@ -68,6 +68,8 @@ class TrackedItemSerializer(serializers.ModelSerializer):
     force = serializers.CharField(source="force.name", read_only=True)
     force_slug = serializers.CharField(source="force.slug", read_only=True)
     is_overdue = serializers.SerializerMethodField()
+    overdue_since = serializers.SerializerMethodField()
+    arrived_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = TrackedItem
@@ -90,7 +92,10 @@ class TrackedItemSerializer(serializers.ModelSerializer):
             "submitted_on",
             "closed_on",
             "latest_progress",
+            "entered_on",
             "is_overdue",
+            "overdue_since",
+            "arrived_overdue",
         ]
         read_only_fields = fields
 
@@ -98,3 +103,14 @@ class TrackedItemSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, item: TrackedItem) -> bool:
         today = self.context.get("today") or london_today()
         return item.is_overdue(today)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_overdue_since(self, item: TrackedItem) -> str | None:
+        """The first day it was overdue: the day after the current target date (while overdue)."""
+        since = item.overdue_since(self.context.get("today") or london_today())
+        return since.isoformat() if since else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_arrived_overdue(self, item: TrackedItem) -> bool:
+        """Overdue, and already past its target when it entered the tracker."""
+        return item.is_overdue(self.context.get("today") or london_today()) and item.arrived_overdue

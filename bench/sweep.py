@@ -105,10 +105,10 @@ def seed(*, items: int, today: dt.date) -> None:
                           FROM r)
                INSERT INTO inspections_trackeditem (created_at, updated_at, finding_id, force_id, response,
                    response_reason, responded_on, status, original_target_date, current_target_date,
-                   extension_count, submitted_on, closed_on, closing_note, latest_progress, version)
+                   extension_count, submitted_on, closed_on, closing_note, latest_progress, version, entered_on)
                SELECT now(), now(), finding_id, force_id, 'accepted', '', target - 700,
                    CASE WHEN r %% 10 < 5 THEN 'in_progress' ELSE 'complete' END, target, target, 0, NULL,
-                   CASE WHEN r %% 10 < 5 THEN NULL ELSE target END, '', '', 1
+                   CASE WHEN r %% 10 < 5 THEN NULL ELSE target END, '', '', 1, target - 730
                FROM d""",
             {"forces": FORCES, "items": items, "today": today},
         )

@@ -143,7 +143,7 @@ WITH f AS (
 INSERT INTO inspections_trackeditem (
     created_at, updated_at, finding_id, force_id, response, response_reason, responded_on, status,
     original_target_date, current_target_date, extension_count, submitted_on, closed_on,
-    closing_note, latest_progress, last_update_at, version)
+    closing_note, latest_progress, last_update_at, version, entered_on)
 SELECT now(), now(), finding_id, force_id, response,
        CASE WHEN response IN ('partially_accepted', 'not_accepted') THEN 'Covered by the existing plan.' ELSE '' END,
        CASE WHEN response = 'pending' THEN NULL ELSE published + 40 END,
@@ -153,7 +153,7 @@ SELECT now(), now(), finding_id, force_id, response,
        CASE WHEN status IN ('complete', 'not_implemented', 'withdrawn') THEN LEAST(%%(today)s, target + 20) END,
        '', '',
        CASE WHEN status IN ('in_progress', 'submitted') THEN (LEAST(%%(today)s, target) - (roll3 * 200)::int)::timestamptz END,
-       1
+       1, published
 FROM s
 """
 

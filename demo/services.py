@@ -1000,7 +1000,10 @@ def _supersede_and_withdraw(*, inspections: dict[str, Inspection], users: dict[s
 def _track(*, finding: Finding, force: Force, today: dt.date, rng: random.Random, users: dict[str, User]) -> None:
     published = finding.inspection.published_on
     target = finding.target_date
-    item = TrackedItem(finding=finding, force=force, original_target_date=target, current_target_date=target)
+    # Tracked since the report was published: what is overdue in the demo became so under the tracker.
+    item = TrackedItem(
+        finding=finding, force=force, original_target_date=target, current_target_date=target, entered_on=published
+    )
     staff = users["staff"]
     liaison = (
         users["liaison"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -147,3 +148,29 @@ class Governance(TimeStampedModel):
 
     def covers(self, day) -> bool:
         return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
+
+
+class OrganisationAlias(models.Model):
+    """Another way people write an organisation's name in reports: an abbreviation ("GMP", "the
+    Met"), a short form, or a former name (which the preview explains). Loaded from
+    forces/data/aliases.csv by `load_forces`; the spelling variants every name has ("&" for
+    "and", "FRS", "Constabulary" or "Police", with or without "County") need no row here."""
+
+    class Kind(models.TextChoices):
+        ALIAS = "alias", "Also written as"
+        FORMER = "former", "Former name"
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALIAS)
+    note = models.CharField(max_length=200, blank=True, help_text='For a former name: for example "renamed in 2022".')
+
+    class Meta:
+        ordering = ["force__name", "alias"]
+        constraints = [
+            models.UniqueConstraint(Lower("alias"), name="alias_unique_ci"),
+            models.CheckConstraint(condition=~Q(alias=""), name="alias_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} ({self.force.name})"

@@ -11,7 +11,8 @@ from django.utils.text import slugify
 
 from accounts.permissions import require_staff
 from core.refusals import Refusal
-from forces.models import Force, Governance, GoverningBody
+from forces.models import Force, Governance, GoverningBody, OrganisationAlias
+from forces.names import name_key
 
 DATA = Path(__file__).resolve().parent / "data"
 FORCES_CSV = DATA / "forces.csv"
@@ -21,6 +22,8 @@ BODIES_CSV = DATA / "bodies.csv"
 # Who governs each force and service, with dates and the published source of each row.
 GOVERNANCE_CSV = DATA / "governance.csv"
 REGISTER_FILES = (FORCES_CSV, BODIES_CSV)
+# The other ways reports write organisations' names: abbreviations, short forms, former names.
+ALIASES_CSV = DATA / "aliases.csv"
 KINDS = {
     "police": Force.Kind.POLICE,
     "fire": Force.Kind.FIRE,
@@ -50,17 +53,30 @@ class ForceDataError(Refusal):
 
 
 @dataclass(frozen=True)
+class AliasLoadResult:
+    created: int
+    removed: int
+    total: int
+    skipped: list[str]  # organisations named in the file that are not in the register (yet)
+
+
+@dataclass(frozen=True)
 class RegisterResult:
     organisations: LoadResult
     governance: LoadResult
+    aliases: AliasLoadResult | None = None
 
 
 @transaction.atomic
 def register_load(
-    *, paths: tuple[Path, ...] = REGISTER_FILES, governance_path: Path | None = GOVERNANCE_CSV
+    *,
+    paths: tuple[Path, ...] = REGISTER_FILES,
+    governance_path: Path | None = GOVERNANCE_CSV,
+    aliases_path: Path | None = ALIASES_CSV,
 ) -> RegisterResult:
-    """The whole register: every organisation (forces, services, national bodies), then who
-    governs each. One transaction: a bad row anywhere writes nothing. Idempotent."""
+    """The whole register: every organisation (forces, services, national bodies), who governs
+    each, and the other ways their names are written. One transaction: a bad row anywhere writes
+    nothing. Idempotent."""
     created = updated = 0
     for path in paths:
         result = forces_load_from_csv(path=path)
@@ -71,7 +87,8 @@ def register_load(
         if governance_path is not None
         else LoadResult(0, 0, Governance.objects.count())
     )
-    return RegisterResult(organisations=organisations, governance=governance)
+    aliases = aliases_load_from_csv(path=aliases_path) if aliases_path is not None else None
+    return RegisterResult(organisations=organisations, governance=governance, aliases=aliases)
 
 
 @transaction.atomic
@@ -212,6 +229,57 @@ def _check_no_overlaps() -> None:
                     f"{GOVERNANCE_CSV.name}: {earlier.organisation.name} has two governing bodies at once "
                     f"({earlier.body.name} and {later.body.name}); end the first the day before the second starts"
                 )
+
+
+@transaction.atomic
+def aliases_load_from_csv(*, path: Path = ALIASES_CSV) -> AliasLoadResult:
+    """Make the stored aliases exactly those of the file (columns: organisation (its slug), alias,
+    kind (alias or former), note). Idempotent. Rows for organisations not in the register are
+    skipped and named in the result, so the file may already hold the aliases of bodies the
+    register will hold later. An alias that another organisation's own name already answers to,
+    or that appears twice, stops the load with its line number, and nothing is written."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    forces = {force.slug: force for force in Force.objects.all()}
+    own_names = {name_key(force.name): force for force in forces.values()}
+    wanted: dict[str, tuple[Force, str, str, str]] = {}
+    skipped: list[str] = []
+    for line, row in enumerate(rows, start=2):
+        slug = (row.get("organisation") or "").strip()
+        alias = " ".join((row.get("alias") or "").split())
+        kind = (row.get("kind") or OrganisationAlias.Kind.ALIAS).strip() or OrganisationAlias.Kind.ALIAS
+        if not slug or not alias:
+            raise ForceDataError(f"{path.name} line {line}: an organisation and an alias are required")
+        if kind not in OrganisationAlias.Kind.values:
+            raise ForceDataError(f"{path.name} line {line}: the kind must be alias or former")
+        force = forces.get(slug)
+        if force is None:
+            skipped.append(slug)
+            continue
+        key = name_key(alias)
+        clash = next((other for k, other in own_names.items() if k.matches(key) and other != force), None)
+        if clash is not None:
+            raise ForceDataError(f"{path.name} line {line}: {alias} is already how {clash.name} is written")
+        if alias.casefold() in wanted:
+            raise ForceDataError(f"{path.name} line {line}: {alias} appears twice")
+        wanted[alias.casefold()] = (force, alias, kind, (row.get("note") or "").strip())
+    existing = {a.alias.casefold(): a for a in OrganisationAlias.objects.select_related("force")}
+    removed = 0
+    for folded, stored in existing.items():
+        want = wanted.get(folded)
+        if want is None or (stored.force_id, stored.alias, stored.kind, stored.note) != (want[0].pk, *want[1:]):
+            stored.delete()
+            removed += 1
+    current = set(OrganisationAlias.objects.values_list("alias", flat=True))
+    new = [
+        OrganisationAlias(force=force, alias=alias, kind=kind, note=note)
+        for force, alias, kind, note in wanted.values()
+        if alias not in current
+    ]
+    OrganisationAlias.objects.bulk_create(new)
+    return AliasLoadResult(
+        created=len(new), removed=removed, total=OrganisationAlias.objects.count(), skipped=sorted(set(skipped))
+    )
 
 
 def force_monitoring_update(*, force: Force, user, staff_lead, monitoring_stage: str) -> Force:

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import GovukDateField, GovukForm, GovukModelForm
+from core.forms import GovukForm
 from imports.selectors import inspections_for_import
 from inspections.models import Inspection
 
@@ -13,36 +13,30 @@ class InspectionChoiceField(forms.ModelChoiceField):
 class UploadForm(GovukForm):
     inspection = InspectionChoiceField(
         queryset=Inspection.objects.none(),
-        label="Inspection",
-        empty_label="Choose the inspection",
-        help_text="The report these findings belong to.",
-        error_messages={"required": "Choose the inspection the findings belong to"},
+        label="Inspection (optional)",
+        required=False,
+        empty_label="The file names the report on each row",
+        help_text=(
+            "The report these findings belong to. Leave it when the file has a report_reference (or "
+            "report_title) column: then one file may hold many reports, new or already in the tracker."
+        ),
     )
     file = forms.FileField(
-        label="Upload a file",
+        label="Findings file",
         help_text="A CSV (saved as CSV UTF-8) or an Excel workbook (.xlsx), in the layout of the template.",
         error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
+    )
+    history_file = forms.FileField(
+        label="History file (optional)",
+        required=False,
+        help_text=(
+            "Dated status changes and comments for the items in the findings file (columns reference, force, "
+            "date, status, comment), as the inspectorate's register shows them. A workbook may hold them "
+            'instead in a sheet called "History".'
+        ),
+        error_messages={"empty": "The selected history file is empty"},
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = inspections_for_import()
-
-
-class InspectionForm(GovukModelForm):
-    published_on = GovukDateField(label="Published on", required=False, help_text="For example, 27 3 2026")
-
-    class Meta:
-        model = Inspection
-        fields = ["programme", "reference", "title", "published_on"]
-        labels = {"programme": "Programme", "reference": "Reference", "title": "Title"}
-        help_texts = {"reference": "For example NCPI-2026-01. It must be unique."}
-        error_messages = {
-            "programme": {"required": "Choose the programme"},
-            "reference": {"required": "Enter the reference", "unique": "An inspection with this reference exists"},
-            "title": {"required": "Enter the title"},
-        }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].empty_label = "Choose the programme"

@@ -22,13 +22,27 @@ class ImportBatch(TimeStampedModel):
 
     # A UUID, so that one batch's address tells nothing about the others.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="import_batches")
+    # The inspection chosen on the upload form; empty when every row names its report.
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="import_batches"
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     original_name = models.CharField(max_length=255)
+    # The second file (or sheet) of dated status changes, when one was given.
+    history_name = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
-    # One dict per row: line, reference, category, text, forces_label, force_ids, target_date (ISO),
-    # cause_of_concern, problems (list of messages).
+    # One dict per row, as it will be saved and as the preview shows it (imports/services.py
+    # describes the keys), with every problem and note found in it.
     rows = models.JSONField(default=list, blank=True)
+    # One dict per report the rows belong to: an existing inspection, or one to create.
+    reports = models.JSONField(default=list, blank=True)
+    # Headings of the file that are not columns the import reads, as written: listed in the preview.
+    unknown_columns = models.JSONField(default=list, blank=True)
+    history_row_count = models.PositiveIntegerField(default=0)
+    # Problems in lines of the history file or sheet that belong to no row of findings:
+    # {"line": n, "problem": "..."}.
+    history_problems = models.JSONField(default=list, blank=True)
+    skip_count = models.PositiveIntegerField(default=0, help_text="Rows already in the tracker: left out.")
     row_count = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)
     item_count = models.PositiveIntegerField(default=0, help_text="Tracked items the rows will create.")
@@ -44,11 +58,16 @@ class ImportBatch(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.original_name} into {self.inspection_id}"
+        return self.original_name
 
     @property
     def can_confirm(self) -> bool:
-        return self.state == self.State.PREVIEW and self.problem_count == 0 and self.row_count > 0
+        return self.state == self.State.PREVIEW and self.problem_count == 0 and self.row_count > self.skip_count
+
+    @property
+    def new_rows(self) -> int:
+        """Rows that save something (the others are already in the tracker)."""
+        return self.row_count - self.skip_count
 
     @property
     def is_working(self) -> bool:

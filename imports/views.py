@@ -14,30 +14,94 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.selectors import get_visible_or_404
 from core.spreadsheets import neutralise
 from imports import selectors, services
-from imports.forms import InspectionForm, UploadForm
+from imports.forms import UploadForm
+from imports.history import RESPONSE_WORDS, STATUS_WORDS
 from imports.models import ImportBatch
-from imports.parsing import COLUMNS, ImportFileError
+from imports.parsing import COLUMNS, HISTORY_COLUMNS, ImportFileError
+from inspections.models import ItemStatus, Programme, Response
 from inspections.selectors import findings_similar, findings_visible_to
 
 PREVIEW_PAGE_SIZE = 500
 SIMILAR_ROWS = 50
+# The template's example rows: one of each kind of finding, each way of giving a deadline, a report
+# named on the row, and an item imported with its state. (columns in parsing.COLUMNS order)
 TEMPLATE_ROWS = [
-    (
-        "CoC1",
-        "cause of concern",
-        "The force does not consistently assess the risk to missing children.",
-        "Cleveland Police",
-        "",
-        "",
-    ),
-    (
-        "R1",
-        "recommendation",
-        "Within six months, all chief constables should make sure every missing child is risk assessed.",
-        "all police forces",
-        "31/03/2027",
-        "CoC1",
-    ),
+    {
+        "reference": "CoC1",
+        "category": "cause of concern",
+        "text": "The force doesn't consistently recognise the risks posed to missing children. "
+        "Nor does it respond to them effectively.",
+        "forces": "Cleveland Police",
+        "accelerated": "no",
+        "report_reference": "EXAMPLE-NCPI-1",
+        "report_title": "Example: a national child protection inspection",
+        "programme": "National child protection inspection",
+        "published": "15/01/2025",
+        "report_url": "https://www.example.org/reports/example-ncpi-1",
+    },
+    {
+        "reference": "R1",
+        "category": "recommendation",
+        "text": "Within three months, the force should review how it assesses the risk to children reported "
+        "missing.\n\nThe review should cover:\n- the first assessment of risk\n- how supervisors oversee it",
+        "forces": "Cleveland Police",
+        "cause_of_concern": "CoC1",
+        "report_reference": "EXAMPLE-NCPI-1",
+        "status": "in progress",
+        "status_date": "02/06/2025",
+        "response": "accepted",
+        "response_date": "20/02/2025",
+        "last_progress": "02/06/2025",
+    },
+    {
+        "reference": "AFI1",
+        "category": "area for improvement",
+        "text": "The force should make sure that officers record the voice of the child.",
+        "forces": "Cleveland Police",
+        "report_reference": "EXAMPLE-NCPI-1",
+        "status": "complete",
+        "response": "accepted",
+        "response_date": "20/02/2025",
+        "closed_on": "30/09/2025",
+        "closing_note": "Verified at the revisit.",
+    },
+    {
+        "reference": "R1",
+        "category": "recommendation",
+        "text": "By 1 October 2023, chief fire officers should make sure their services provide a confidential way "
+        "for staff to raise concerns.",
+        "forces": "all fire and rescue services",
+        "report_reference": "EXAMPLE-THEMATIC-1",
+        "report_title": "Example: a thematic inspection of fire and rescue services",
+        "programme": "Thematic inspection",
+        "published": "30/03/2023",
+    },
+    {
+        "reference": "R2",
+        "category": "recommendation",
+        "text": "Chief fire officers should review the support available for those who have raised concerns.",
+        "forces": "Royal Berkshire FRS; Devon & Somerset FRS",
+        "target_date": "Within six months",
+        "report_reference": "EXAMPLE-THEMATIC-1",
+    },
+]
+TEMPLATE_HISTORY = [
+    {
+        "report_reference": "EXAMPLE-NCPI-1",
+        "reference": "R1",
+        "force": "Cleveland Police",
+        "date": "15/01/2025",
+        "status": "awaiting review",
+        "comment": "New recommendation",
+    },
+    {
+        "report_reference": "EXAMPLE-NCPI-1",
+        "reference": "R1",
+        "force": "Cleveland Police",
+        "date": "02/06/2025",
+        "status": "being progressed",
+        "comment": "The force has a plan; progress will be reviewed at the revisit.",
+    },
 ]
 
 
@@ -55,15 +119,22 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
+        history = form.cleaned_data.get("history_file")
         try:
             if uploaded.size > request_limit():
                 raise ImportFileError(_too_large())
+            if history is not None and history.size > request_limit():
+                raise services.HistoryFileError(_too_large())
             batch = services.import_batch_create(
                 user=request.user,
                 inspection=form.cleaned_data["inspection"],
                 data=uploaded.read(),
                 name=uploaded.name,
+                history_data=history.read() if history is not None else None,
+                history_name=history.name if history is not None else "",
             )
+        except services.HistoryFileError as error:
+            form.add_error("history_file", str(error))
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -86,30 +157,52 @@ def _too_large() -> str:
     return f"The selected file must be smaller than {filesizeformat(request_limit())}"
 
 
+def _template_cells(rows: list[dict], columns: tuple[str, ...]) -> list[list[str]]:
+    return [[neutralise(row.get(column, "")) for column in columns] for row in rows]
+
+
+def _csv_download(name: str, columns: tuple[str, ...], rows: list[dict]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    writer.writerows(_template_cells(rows, columns))
+    return response
+
+
 @require_GET
 def template_csv(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="findings-template.csv"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS)
-    for row in TEMPLATE_ROWS:
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
+    return _csv_download("findings-template.csv", COLUMNS, TEMPLATE_ROWS)
+
+
+@require_GET
+def history_template_csv(request: HttpRequest) -> HttpResponse:
+    selectors.require_staff(user=request.user)
+    return _csv_download("history-template.csv", HISTORY_COLUMNS, TEMPLATE_HISTORY)
 
 
 @require_GET
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
 
     selectors.require_staff(user=request.user)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Findings"
-    sheet.append(list(COLUMNS))
-    for row in TEMPLATE_ROWS:
-        sheet.append([neutralise(cell) for cell in row])
+    sheets = [(workbook.active, "Findings", COLUMNS, TEMPLATE_ROWS)]
+    sheets.append((workbook.create_sheet(), "History", HISTORY_COLUMNS, TEMPLATE_HISTORY))
+    for sheet, title, columns, rows in sheets:
+        sheet.title = title
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in _template_cells(rows, columns):
+            sheet.append(row)
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 22
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -117,6 +210,26 @@ def template_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="findings-template.xlsx"'
     return response
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    selectors.require_staff(user=request.user)
+    context = {
+        "columns": selectors.IMPORT_COLUMN_HELP,
+        "history_columns": selectors.HISTORY_COLUMN_HELP,
+        "organisations": selectors.organisations_with_names(),
+        "regions": selectors.regions_and_countries(),
+        "programmes": Programme.objects.order_by("name"),
+        "statuses": STATUS_WORDS,
+        "responses": RESPONSE_WORDS,
+        "status_labels": dict(ItemStatus.choices),
+        "response_labels": dict(Response.choices),
+        "max_rows": settings.IMPORT_MAX_ROWS,
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+        "crumbs": _crumbs(("How to write the file", None)),
+    }
+    return render(request, "imports/help.html", context)
 
 
 @require_GET
@@ -136,11 +249,17 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
         {**row, "similar": findings_similar(text=row["text"], findings=earlier, limit=3) if n < SIMILAR_ROWS else None}
         for n, row in enumerate(page.object_list)
     ]
+    reports = {report["key"]: report for report in batch.reports}
     context = {
         "batch": batch,
         "page": page,
         "only_problems": only_problems,
         "problem_rows": problem_rows,
+        "reports": batch.reports,
+        "report_of": reports,
+        "new_reports": [r for r in batch.reports if not r["inspection_id"]],
+        "many_reports": len(batch.reports) > 1 or batch.inspection_id is None,
+        "forces": selectors.force_names(batch=batch, rows=page.object_list),
         "crumbs": _crumbs(("Check the findings", None)),
     }
     return render(request, "imports/preview.html", context)
@@ -177,26 +296,6 @@ def progress(request: HttpRequest, pk) -> HttpResponse:
         "crumbs": _crumbs((batch.get_state_display(), None)),
     }
     return render(request, "imports/progress.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def inspection_new(request: HttpRequest) -> HttpResponse:
-    selectors.require_staff(user=request.user)
-    form = InspectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        inspection = services.inspection_create(
-            programme_id=form.cleaned_data["programme"].pk,
-            reference=form.cleaned_data["reference"],
-            title=form.cleaned_data["title"],
-            published_on=form.cleaned_data["published_on"],
-        )
-        messages.success(request, f"Inspection {inspection.reference} created: now upload its findings")
-        return redirect(f"{reverse('imports:upload')}?inspection={inspection.pk}")
-    return render(
-        request,
-        "imports/inspection_new.html",
-        {"form": form, "crumbs": _crumbs(("Add an inspection", None))},
-    )
 
 
 @login_not_required

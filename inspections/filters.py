@@ -110,7 +110,9 @@ class ItemFilter(DashboardFilter):
     show = django_filters.ChoiceFilter(
         label="Show only",
         method="headline",
-        choices=[(name, view.label) for name, view in (rules.HEADLINES | rules.LIST_VIEWS).items()],
+        choices=[(name, view.label) for name, view in rules.HEADLINES.items()]
+        + [(name, f"Overdue: {view.label.lower()}") for name, view in rules.OVERDUE_ORIGINS.items()]
+        + [(name, view.label) for name, view in rules.LIST_VIEWS.items()],
         empty_label="All recommendations",
     )
     force = django_filters.ModelChoiceFilter(

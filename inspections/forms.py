@@ -1,14 +1,17 @@
 """Forms for an item's actions and for follow-up reviews. Every item form carries the version of
 the item it was shown, so the service can refuse a change made on a stale page."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.forms import GovukDateField, GovukForm
+from forces.models import Force
 from inspections import services
-from inspections.models import EvidenceFile, Inspection, Judgement, Theme, TrackedItem
+from inspections.models import EvidenceFile, Inspection, Judgement, Programme, Theme, TrackedItem
 
 
 class VersionedForm(GovukForm):
@@ -432,3 +435,162 @@ class FindingThemesForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+KIND_LEGENDS = {
+    Force.Kind.POLICE: "Police forces",
+    Force.Kind.FIRE: "Fire and rescue services",
+    Force.Kind.OTHER: "Other policing bodies",
+    Force.Kind.NATIONAL: "National bodies",
+}
+
+
+class InspectionForm(GovukForm):
+    """Every fact an inspection records. The forces inspected are chosen in one group of
+    checkboxes per kind of organisation (whatever kinds the register holds)."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=Programme.objects.all(),
+        empty_label="Choose the programme",
+        error_messages={"required": "Choose the programme"},
+    )
+    reference = forms.CharField(
+        label="Reference",
+        max_length=40,
+        help_text="For example NCPI-2026-01. It must be unique.",
+        error_messages={
+            "required": "Enter the reference",
+            "max_length": "The reference must be 40 characters or fewer",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        error_messages={"required": "Enter the title", "max_length": "The title must be 300 characters or fewer"},
+    )
+    published_on = GovukDateField(
+        label="Published on",
+        required=False,
+        help_text="Leave empty while the inspection is planned. For example, 27 3 2026",
+    )
+    fieldwork_start = GovukDateField(label="Fieldwork started", required=False, help_text="For example, 6 1 2026")
+    fieldwork_end = GovukDateField(label="Fieldwork ended", required=False, help_text="For example, 17 1 2026")
+    report_url = forms.URLField(
+        label="Report link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Where the published report can be read.",
+        error_messages={"invalid": "Enter the report link as a web address, like https://www.example.org/report"},
+    )
+    lead_inspector = forms.CharField(label="Lead inspector", required=False, max_length=120)
+    follows_up = forms.CharField(
+        label="Follows up (optional)",
+        required=False,
+        max_length=40,
+        help_text="For a post-inspection review or revisit: the reference of the inspection it follows up.",
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Paragraphs (a blank line between) and lists (lines starting with - or 1.) keep their shape.",
+    )
+    updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, inspection: Inspection | None = None, **kwargs) -> None:
+        if inspection is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "programme": inspection.programme_id,
+                "reference": inspection.reference,
+                "title": inspection.title,
+                "published_on": inspection.published_on,
+                "fieldwork_start": inspection.fieldwork_start,
+                "fieldwork_end": inspection.fieldwork_end,
+                "report_url": inspection.report_url,
+                "lead_inspector": inspection.lead_inspector,
+                "follows_up": inspection.follows_up.reference if inspection.follows_up else "",
+                "summary": inspection.summary,
+                "updated_at": inspection.updated_at.isoformat(),
+            }
+            chosen = set(inspection.forces.values_list("pk", flat=True))
+        else:
+            chosen = set()
+        super().__init__(*args, **kwargs)
+        self.inspection = inspection
+        self.kind_fields: list[tuple[str, str]] = []
+        by_kind: dict[str, list[tuple[int, str]]] = {}
+        for pk, name, kind in Force.objects.filter(active_until__isnull=True).values_list("pk", "name", "kind"):
+            by_kind.setdefault(kind, []).append((pk, name))
+        for pk in chosen - {pk for choices in by_kind.values() for pk, _ in choices}:
+            # An organisation that has since closed stays listed while the inspection names it.
+            force = Force.objects.get(pk=pk)
+            by_kind.setdefault(force.kind, []).append((pk, f"{force.name} (closed)"))
+        labels = dict(Force.Kind.choices)
+        for kind, choices in sorted(
+            by_kind.items(), key=lambda entry: list(labels).index(entry[0]) if entry[0] in labels else 99
+        ):
+            name = f"forces_{kind}"
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                label=KIND_LEGENDS.get(kind, labels.get(kind, kind)),
+                choices=sorted(choices, key=lambda choice: choice[1]),
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            if inspection is not None:
+                self.initial[name] = [pk for pk, _ in choices if pk in chosen]
+            self.kind_fields.append((name, self.fields[name].label))
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("forces_") and name != "updated_at"]
+
+    def force_fields(self):
+        return [self[name] for name, _ in self.kind_fields]
+
+    def clean_follows_up(self) -> Inspection | None:
+        reference = self.cleaned_data["follows_up"].strip()
+        if not reference:
+            return None
+        found = Inspection.objects.filter(reference__iexact=reference).first()
+        if found is None:
+            raise ValidationError("Enter the reference of an inspection in the tracker, for example NCPI-2017-CLE")
+        if self.inspection is not None and found.pk == self.inspection.pk:
+            raise ValidationError("An inspection cannot follow itself up")
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("fieldwork_start"), cleaned.get("fieldwork_end")
+        if start and end and end < start:
+            self.add_error("fieldwork_end", "Fieldwork must end on or after the day it starts")
+        return cleaned
+
+    def seen_updated_at(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("updated_at")
+        try:
+            return dt.datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    def to_fields(self) -> services.InspectionFields:
+        data = self.cleaned_data
+        force_ids = [pk for name, _ in self.kind_fields for pk in data.get(name, [])]
+        return services.InspectionFields(
+            programme=data["programme"],
+            reference=data["reference"],
+            title=data["title"],
+            published_on=data.get("published_on"),
+            fieldwork_start=data.get("fieldwork_start"),
+            fieldwork_end=data.get("fieldwork_end"),
+            report_url=data.get("report_url") or "",
+            lead_inspector=data.get("lead_inspector") or "",
+            summary=data.get("summary") or "",
+            follows_up=data.get("follows_up"),
+            forces=tuple(Force.objects.filter(pk__in=force_ids)),
+        )
+
+    def refusal(self, error: services.TransitionRefused) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from core.dates import london_today
 from core.models import TimeStampedModel
 from forces.models import Force
 
@@ -92,7 +93,8 @@ class Inspection(TimeStampedModel):
         help_text="For a fire and rescue report: when each service's fire and rescue authority must publish its "
         "action plan, as the inspectorate sets it.",
     )
-    history = HistoricalRecords()
+    # The forces inspected are part of the record: who changed them, and when, is kept too.
+    history = HistoricalRecords(m2m_fields=[forces])
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -260,6 +262,10 @@ class TrackedItem(TimeStampedModel):
     # services that record them, so that lists need no subquery per row.
     latest_progress = models.CharField(max_length=16, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # The London day the item entered the tracker (created, or imported with its history). An item
+    # whose current target had already passed that day arrived overdue (inspections/rules.py):
+    # the tracker did not see it become overdue.
+    entered_on = models.DateField(default=london_today)
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(
@@ -395,6 +401,18 @@ class TrackedItem(TimeStampedModel):
     def is_overdue(self, today: dt.date) -> bool:
         return self.days_overdue(today) > 0
 
+    def overdue_since(self, today: dt.date) -> dt.date | None:
+        """The first day it was overdue (the day after the current target date), while it is."""
+        if not self.is_overdue(today):
+            return None
+        return self.current_target_date + dt.timedelta(days=1)
+
+    @property
+    def arrived_overdue(self) -> bool:
+        """Its current target had passed before it entered the tracker: the Python twin of
+        rules.arrived_overdue_q (without the "still overdue" part)."""
+        return self.current_target_date is not None and self.current_target_date < self.entered_on
+
     def no_recent_progress(self, today: dt.date, *, days: int) -> bool:
         """Open with no progress update for `days` (or, with none at all, nothing since the report
         was published): the Python twin of selectors_dashboard.no_recent_progress_q, for one row."""
@@ -466,6 +484,7 @@ class ItemEvent(models.Model):
         VERIFICATION_LATE = "verification_late", "Closure claim waiting over 30 days"
         VERIFICATION_LATE_ENDED = "verification_late_ended", "Closure claim decided"
         MANAGER_REVIEW = "manager_review", "Overdue review"
+        RECORDED = "recorded", "Recorded in the register"
 
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -488,6 +507,9 @@ class ItemEvent(models.Model):
     # in between leaves the event unnotified and the next run sends it (the outbox key stops a
     # second copy).
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Recorded from an imported file (a report's history), not as it happened: `at` is the day the
+    # file gives, and the timeline says so. A database default too: the sweep inserts events in SQL.
+    imported = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-at", "-id"]

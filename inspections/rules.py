@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from forces.models import Force
-from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ProgressUpdate, ReportReply, TrackedItem
+from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ReportReply, TrackedItem
 
 # Police reports: the local policing body (the police and crime commissioner, the police, fire
 # and crime commissioner, the mayor, or the City of London Corporation) must publish its comments
@@ -56,6 +56,29 @@ def open_q() -> Q:
 def overdue_q(*, today: dt.date) -> Q:
     """Open and past its current target date."""
     return open_q() & Q(current_target_date__lt=today)
+
+
+def overdue_since(target: dt.date) -> dt.date:
+    """The first day an item with this current target date is overdue: the day after it (London
+    dates). Pages, lists, exports, emails and the API all say "overdue since" this day, never the
+    day the sweep happened to notice."""
+    return target + dt.timedelta(days=1)
+
+
+# Where an overdue item's lateness comes from. An item whose current target had already passed on
+# the day it entered the tracker (TrackedItem.entered_on: imported from an old report, or with its
+# history) ARRIVED overdue; any other overdue item BECAME overdue under the tracker. Loading years
+# of history therefore leaves "became overdue under the tracker" - today's slippage - as it was.
+# An extension that moves an arrived-overdue item's target past the day it entered makes any later
+# lateness the tracker's own.
+def arrived_overdue_q(*, today: dt.date) -> Q:
+    """Overdue, and already past its current target when it entered the tracker."""
+    return overdue_q(today=today) & Q(current_target_date__lt=F("entered_on"))
+
+
+def overdue_here_q(*, today: dt.date) -> Q:
+    """Overdue, and it became so while the tracker was watching it."""
+    return overdue_q(today=today) & Q(current_target_date__gte=F("entered_on"))
 
 
 def due_soon_q(*, today: dt.date) -> Q:
@@ -99,6 +122,13 @@ def _reply_recorded() -> Exists:
     )
 
 
+def _entered_by(deadline) -> Q:
+    """The item was in the tracker on the reply's deadline. An item that entered later (an old
+    report imported, with or without its history) never had the reply watched for: the tracker
+    does not know whether the body replied, so it does not call the reply overdue."""
+    return Q(entered_on__lte=ExpressionWrapper(deadline, output_field=DateField()))
+
+
 def comments_overdue_q(*, today: dt.date) -> Q:
     """Open items of police reports whose local policing body had not published (as recorded here)
     its comments on the report by day 56 after publication. One report counts once per item."""
@@ -106,6 +136,7 @@ def comments_overdue_q(*, today: dt.date) -> Q:
         open_q()
         & Q(force__kind=Force.Kind.POLICE)
         & Q(finding__inspection__published_on__lt=comments_deadline_passed_before(today=today))
+        & _entered_by(F("finding__inspection__published_on") + dt.timedelta(days=COMMENTS_DAYS - 1))
         & ~Q(_reply_recorded())
     )
 
@@ -117,6 +148,7 @@ def authority_plan_overdue_q(*, today: dt.date) -> Q:
         open_q()
         & Q(force__kind=Force.Kind.FIRE)
         & Q(finding__inspection__authority_plan_due_on__lt=today)
+        & _entered_by(F("finding__inspection__authority_plan_due_on"))
         & ~Q(_reply_recorded())
     )
 
@@ -171,10 +203,10 @@ def verification_overdue_q(*, today: dt.date) -> Q:
 
 
 def action_plan_overdue_q(*, today: dt.date) -> Q:
-    """Open, the finding's action plan date has passed, and the force has posted no progress update
-    (its plan) yet."""
-    no_update = ~Exists(ProgressUpdate.objects.filter(item=OuterRef("pk")))
-    return open_q() & Q(finding__action_plan_due_on__lt=today) & Q(no_update)
+    """Open, the finding's action plan date has passed, and no progress (the plan) is recorded yet:
+    the force has posted no progress update, and no imported history gives a last progress date.
+    Both set `last_update_at`, so it is the one column to read (the sweep's clock reads it too)."""
+    return open_q() & Q(finding__action_plan_due_on__lt=today, last_update_at__isnull=True)
 
 
 def no_recent_progress_q(*, today: dt.date) -> Q:
@@ -238,8 +270,25 @@ HEADLINES = {
 }
 
 
+# The overdue figure split by where the lateness comes from: the dashboard shows both beside the
+# headline, the managers' queue filters by them, and the list's "show" filter offers them.
+OVERDUE_ORIGINS = {
+    "overdue_here": Headline(
+        "Became overdue under the tracker",
+        overdue_here_q,
+        "Overdue, and its target date passed after it entered the tracker.",
+    ),
+    "arrived_overdue": Headline(
+        "Arrived overdue",
+        arrived_overdue_q,
+        "Overdue, and already past its target date when it was imported from the record before the tracker.",
+    ),
+}
+
+
 def headline_q(name: str, *, today: dt.date) -> Q:
-    return HEADLINES[name].definition(today=today)
+    """A headline's or an overdue origin's condition, by name."""
+    return (HEADLINES | OVERDUE_ORIGINS)[name].definition(today=today)
 
 
 # The further sets the recommendations list's "show" filter offers beside the headlines.
@@ -264,7 +313,7 @@ LIST_VIEWS = {
 
 def show_q(name: str, *, today: dt.date) -> Q:
     """A headline's or a list view's condition, by its name in the "show" filter."""
-    return (HEADLINES | LIST_VIEWS)[name].definition(today=today)
+    return (HEADLINES | OVERDUE_ORIGINS | LIST_VIEWS)[name].definition(today=today)
 
 
 # Action plans. A finding that demands a plan carries the day it is due; the day follows from the

@@ -175,7 +175,20 @@ def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
     their label, people and items by name. One query, plus one per kind of related object that
     changed. Fetch `item` through items_visible_to first: this does not scope."""
     records = list(item.history.select_related("history_user").order_by("history_date", "history_id"))
-    fields = {f.name: f for f in TrackedItem._meta.concrete_fields}
+    return _history_entries(records, TrackedItem)
+
+
+def inspection_history(*, inspection: Inspection) -> list[HistoryEntry]:
+    """Every recorded change of an inspection, newest first, as item_history: its facts, and which
+    forces were added to or removed from it."""
+    # The forces of each record are read record by record: an inspection changes a handful of times.
+    records = list(inspection.history.select_related("history_user").order_by("history_date", "history_id"))
+    return _history_entries(records, Inspection)
+
+
+def _history_entries(records: list, model) -> list[HistoryEntry]:
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    m2m = {f.name: f for f in model._meta.many_to_many}
     raw: list[tuple] = []
     wanted: dict[type, set] = {}
     previous = None
@@ -185,15 +198,24 @@ def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
             for change in record.diff_against(previous).changes:
                 if change.field in _HISTORY_HIDDEN:
                     continue
-                field = fields.get(change.field)
-                if field is not None and field.is_relation:
+                field = fields.get(change.field) or m2m.get(change.field)
+                if change.field in m2m:
+                    old, new = _m2m_ids(change.old, field), _m2m_ids(change.new, field)
+                    if old == new:
+                        continue
+                    wanted.setdefault(field.related_model, set()).update(old | new)
+                    change = type(change)(change.field, old, new)
+                elif field is not None and field.is_relation:
                     wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
                 changes.append(change)
         raw.append((record, changes))
         previous = record
-    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    related = {rel: rel._default_manager.in_bulk(ids) for rel, ids in wanted.items()}
 
     def shown(name: str, value: object) -> object:
+        if name in m2m:
+            names = sorted(str(related[m2m[name].related_model].get(pk, pk)) for pk in value)
+            return ", ".join(names) or "none"
         field = fields.get(name)
         if field is None or value in (None, ""):
             return value
@@ -203,20 +225,17 @@ def item_history(*, item: TrackedItem) -> list[HistoryEntry]:
             return dict(field.flatchoices).get(value, value)
         return value
 
+    def label(name: str) -> str:
+        field = fields.get(name) or m2m.get(name)
+        return str(field.verbose_name).capitalize() if field is not None else name
+
     entries = [
         HistoryEntry(
             when=record.history_date,
             who=record.history_user,
             kind=_HISTORY_KINDS.get(record.history_type, record.history_type),
             reason=record.history_change_reason or "",
-            changes=[
-                FieldChange(
-                    str(fields[c.field].verbose_name).capitalize() if c.field in fields else c.field,
-                    shown(c.field, c.old),
-                    shown(c.field, c.new),
-                )
-                for c in changes
-            ],
+            changes=[FieldChange(label(c.field), shown(c.field, c.old), shown(c.field, c.new)) for c in changes],
         )
         for record, changes in raw
     ]
@@ -323,3 +342,9 @@ def themes_with_counts() -> QuerySet:
     from inspections.models import Theme
 
     return Theme.objects.annotate(finding_count=Count("findings")).order_by("name")
+
+
+def _m2m_ids(rows: object, field) -> set[int]:
+    """The related ids in simple-history's m2m diff value (a list of through-row dicts)."""
+    column = field.m2m_reverse_field_name()
+    return {row[column] for row in rows or []}

@@ -10,8 +10,8 @@ raises before anything is written, or inside the atomic block so that nothing it
 import datetime as dt
 import hashlib
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import filetype
 from django.conf import settings
@@ -31,6 +31,7 @@ from core.refusals import Refusal
 from core.urls import item_url
 from forces.models import Force
 from forces.selectors import governing_body_on
+from inspections import rules
 from inspections.models import (
     EvidenceFile,
     ExtensionRequest,
@@ -39,11 +40,13 @@ from inspections.models import (
     Inspection,
     ItemEvent,
     Judgement,
+    Programme,
     ProgressUpdate,
     ReportReply,
     Theme,
     TrackedItem,
 )
+from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from inspections.rules import reply_kind_for
 from notifications.services import message_enqueue
 
@@ -1079,3 +1082,411 @@ def finding_themes_set(*, finding: Finding, user: User, themes: Iterable[Theme])
     with transaction.atomic():
         finding.themes.set(list(themes))
         data_changed()
+
+
+# --- Inspections -------------------------------------------------------------------------------------
+
+INSPECTION_CHANGED_MESSAGE = "This inspection was changed by someone else while you were editing it"
+
+
+@dataclass(frozen=True)
+class InspectionFields:
+    """Everything an inspection records, as staff enter it (the forms) or a file gives it."""
+
+    programme: Programme
+    reference: str
+    title: str
+    published_on: dt.date | None = None
+    fieldwork_start: dt.date | None = None
+    fieldwork_end: dt.date | None = None
+    report_url: str = ""
+    lead_inspector: str = ""
+    summary: str = ""
+    follows_up: Inspection | None = None
+    forces: tuple[Force, ...] = ()
+
+    def model_values(self) -> dict:
+        return {
+            "programme": self.programme,
+            "reference": self.reference.strip(),
+            "title": self.title.strip(),
+            "published_on": self.published_on,
+            "fieldwork_start": self.fieldwork_start,
+            "fieldwork_end": self.fieldwork_end,
+            "report_url": self.report_url.strip(),
+            "lead_inspector": self.lead_inspector.strip(),
+            "summary": self.summary.strip(),
+            "follows_up": self.follows_up,
+        }
+
+
+def _check_inspection(fields: InspectionFields, *, pk: int | None) -> None:
+    if not fields.reference.strip():
+        raise TransitionRefused("Enter the reference", field="reference")
+    if not fields.title.strip():
+        raise TransitionRefused("Enter the title", field="title")
+    taken = Inspection.objects.filter(reference__iexact=fields.reference.strip()).exclude(pk=pk)
+    if taken.exists():
+        raise TransitionRefused("An inspection with this reference exists", field="reference")
+    if fields.fieldwork_start and fields.fieldwork_end and fields.fieldwork_end < fields.fieldwork_start:
+        raise TransitionRefused("Fieldwork must end on or after the day it starts", field="fieldwork_end")
+    if fields.follows_up is not None and pk is not None:
+        follows = fields.follows_up
+        seen = {pk}
+        while follows is not None:  # no inspection may follow itself up, directly or through others
+            if follows.pk in seen:
+                raise TransitionRefused("An inspection cannot follow itself up", field="follows_up")
+            seen.add(follows.pk)
+            follows = follows.follows_up
+
+
+def inspection_create(*, user: User, fields: InspectionFields, reason: str = "") -> Inspection:
+    """A new inspection (planned or published) with its forces, recorded in its history."""
+    permissions.require_staff(user)
+    _check_inspection(fields, pk=None)
+    with transaction.atomic():
+        inspection = Inspection(**fields.model_values())
+        inspection._history_user = user
+        inspection._change_reason = reason or "Added"
+        inspection.save()
+        if fields.forces:
+            inspection.forces.set(fields.forces)
+        data_changed()
+    return inspection
+
+
+def inspection_update(
+    *, inspection: Inspection, user: User, fields: InspectionFields, seen_updated_at: dt.datetime | None = None
+) -> Inspection:
+    """Change any of an inspection's facts. The row is locked and compared with what the form was
+    shown (`seen_updated_at`), so two people editing at once cannot overwrite each other. A new
+    publication date or programme moves each finding's action-plan date (rules.action_plan_due)."""
+    permissions.require_staff(user)
+    _check_inspection(fields, pk=inspection.pk)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if seen_updated_at is not None and current.updated_at != seen_updated_at:
+            raise TransitionRefused(INSPECTION_CHANGED_MESSAGE)
+        values = fields.model_values()
+        rederive = current.published_on != values["published_on"] or current.programme_id != values["programme"].pk
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
+        for name, value in values.items():
+            setattr(current, name, value)
+        if changed:
+            current._history_user = user
+            current._change_reason = "Changed"
+            current.save()
+        if {force.pk for force in fields.forces} != set(current.forces.values_list("pk", flat=True)):
+            current._history_user = user
+            current.forces.set(fields.forces)
+        if rederive:
+            findings_action_plan_rederive(inspection=current, user=user)
+        data_changed()
+    return current
+
+
+def findings_action_plan_rederive(*, inspection: Inspection, user: User) -> int:
+    """Set each finding's action-plan date by the rule, from the inspection as it now stands; each
+    change is recorded in the finding's history. Returns how many findings changed."""
+    changed = []
+    for finding in inspection.findings.all():
+        due = rules.action_plan_due(
+            category=finding.category,
+            accelerated=finding.accelerated,
+            programme_slug=inspection.programme.slug,
+            published_on=inspection.published_on,
+        )
+        if finding.action_plan_due_on != due:
+            finding.action_plan_due_on = due
+            changed.append(finding)
+    if changed:
+        Finding.objects.bulk_update(changed, ["action_plan_due_on"])
+        Finding.history.bulk_history_create(
+            changed, update=True, default_user=user, default_change_reason="Publication date or programme changed"
+        )
+    return len(changed)
+
+
+# --- Publishing findings ---------------------------------------------------------------------------------
+
+EVENT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    """A finding to publish and the forces it is addressed to; for each force, optionally, where
+    its item already stood (an imported past). With `existing_finding_id`, only the items of forces
+    not yet tracking that finding are created."""
+
+    reference: str
+    category: str
+    text: str
+    force_ids: tuple[int, ...]
+    target_date: dt.date | None = None
+    cause_of_concern: str = ""  # the reference of the cause of concern it answers, in the same inspection
+    accelerated: bool = False
+    theme_ids: tuple[int, ...] = ()  # the managed themes it belongs to (new findings only)
+    position: int = 0
+    past: Mapping[int, ItemPast] = field(default_factory=dict)
+    existing_finding_id: int | None = None
+
+
+@dataclass
+class Published:
+    findings: int = 0
+    items: int = 0
+    events: int = 0
+
+
+def _london_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def findings_publish(
+    *, inspection: Inspection, user: User, drafts: Sequence[FindingDraft], source: str, today: dt.date | None = None
+) -> Published:
+    """Create findings, each addressed force's tracked item and their timelines, with history
+    records, in bulk (an import saves thousands at once). Must run inside transaction.atomic().
+
+    Every finding gets its action-plan date from rules.action_plan_due. Every item enters the
+    tracker today (`entered_on`); an item with a past gets its state, and its timeline gets the
+    past's dated events - publication, response, status changes and comments, closure - and what
+    the clocks would have recorded (inspections/past.py), all marked imported and dated when they
+    happened. Clock events are marked notified: nobody is emailed about the past."""
+    permissions.require_staff(user)
+    today = today or london_today()
+    now = timezone.now()
+    published_on = inspection.published_on
+    programme_slug = inspection.programme.slug
+    result = Published()
+    known_concerns = {
+        ref.casefold()
+        for ref in Finding.objects.filter(
+            inspection=inspection, category=Finding.Category.CAUSE_OF_CONCERN
+        ).values_list("reference", flat=True)
+    } | {d.reference.casefold() for d in drafts if d.category == Finding.Category.CAUSE_OF_CONCERN}
+    for draft in drafts:
+        if draft.cause_of_concern and draft.cause_of_concern.casefold() not in known_concerns:
+            raise TransitionRefused(
+                f"{draft.reference}: {draft.cause_of_concern} is not a cause of concern of this report"
+            )
+        for force_id, past in draft.past.items():
+            problems = past_problems(past=past, published_on=published_on, today=today)
+            if problems:
+                raise TransitionRefused(f"{draft.reference} for force {force_id}: {problems[0]}")
+
+    # Causes of concern first, so that the recommendations answering them can point at them.
+    new = [d for d in drafts if d.existing_finding_id is None]
+    new.sort(key=lambda d: d.category != Finding.Category.CAUSE_OF_CONCERN)
+    concerns = dict(
+        Finding.objects.filter(inspection=inspection, category=Finding.Category.CAUSE_OF_CONCERN).values_list(
+            "reference", "id"
+        )
+    )
+    concerns = {ref.casefold(): pk for ref, pk in concerns.items()}
+    findings: dict[str, Finding] = {}
+    for group in (
+        [d for d in new if d.category == Finding.Category.CAUSE_OF_CONCERN],
+        [d for d in new if d.category != Finding.Category.CAUSE_OF_CONCERN],
+    ):
+        created = [
+            Finding(
+                inspection=inspection,
+                category=d.category,
+                reference=d.reference,
+                text=d.text,
+                target_date=d.target_date,
+                cause_of_concern_id=concerns[d.cause_of_concern.casefold()] if d.cause_of_concern else None,
+                accelerated=d.accelerated,
+                action_plan_due_on=rules.action_plan_due(
+                    category=d.category,
+                    accelerated=d.accelerated,
+                    programme_slug=programme_slug,
+                    published_on=published_on,
+                ),
+                position=d.position,
+            )
+            for d in group
+        ]
+        Finding.objects.bulk_create(created, batch_size=EVENT_BATCH)
+        Finding.themes.through.objects.bulk_create(
+            [
+                Finding.themes.through(finding_id=finding.pk, theme_id=theme_id)
+                for finding, d in zip(created, group, strict=True)
+                for theme_id in d.theme_ids
+            ],
+            batch_size=EVENT_BATCH,
+        )
+        Finding.history.bulk_history_create(
+            created, default_user=user, default_change_reason=source, default_date=now, batch_size=EVENT_BATCH
+        )
+        for finding in created:
+            findings[finding.reference.casefold()] = finding
+            if finding.category == Finding.Category.CAUSE_OF_CONCERN:
+                concerns[finding.reference.casefold()] = finding.pk
+    result.findings = len(findings)
+    existing = Finding.objects.in_bulk({d.existing_finding_id for d in drafts if d.existing_finding_id})
+
+    # The items: superseded ones last, pointing at the items (same force) of the findings that
+    # replaced them, which are then already saved.
+    pending: list[tuple[TrackedItem, Finding, ItemPast, ClockHistory]] = []
+    for draft in drafts:
+        finding = (
+            existing[draft.existing_finding_id] if draft.existing_finding_id else findings[draft.reference.casefold()]
+        )
+        for force_id in draft.force_ids:
+            past = draft.past.get(force_id) or ItemPast()
+            item = TrackedItem(
+                finding=finding,
+                force_id=force_id,
+                original_target_date=draft.target_date if not draft.existing_finding_id else finding.target_date,
+                current_target_date=draft.target_date if not draft.existing_finding_id else finding.target_date,
+                entered_on=today,
+                status=past.status,
+                submitted_on=past.status_on if past.status == TrackedItem.Status.SUBMITTED else None,
+                response=past.response,
+                responded_on=past.responded_on,
+                response_reason=past.response_reason.strip() if past.response in TrackedItem.REASONED_RESPONSES else "",
+                closed_on=past.closed_on if past.is_closed else None,
+                closing_note=past.closing_note.strip() if past.is_closed else "",
+                last_update_at=_london_midnight(past.last_progress_on) if past.last_progress_on else None,
+            )
+            # The clocks' flags as the sweep would hold them today, set before the row is written.
+            clocks = clock_history(
+                past=past,
+                current_target=item.current_target_date,
+                published_on=published_on,
+                action_plan_due_on=finding.action_plan_due_on,
+                today=today,
+            )
+            for name, day in clocks.flags.items():
+                setattr(item, name, day)
+            pending.append((item, finding, past, clocks))
+    ordered = sorted(pending, key=lambda entry: entry[2].status == TrackedItem.Status.SUPERSEDED)
+    first = [entry for entry in ordered if entry[2].status != TrackedItem.Status.SUPERSEDED]
+    TrackedItem.objects.bulk_create([entry[0] for entry in first], batch_size=EVENT_BATCH)
+    last = [entry for entry in ordered if entry[2].status == TrackedItem.Status.SUPERSEDED]
+    if last:
+        wanted = {(entry[1].inspection_id, entry[2].superseded_by.casefold()) for entry in last}
+        successors = {
+            (inspection_id, ref.casefold(), force_id): pk
+            for pk, inspection_id, ref, force_id in TrackedItem.objects.filter(
+                finding__inspection_id__in={w[0] for w in wanted}
+            ).values_list("pk", "finding__inspection_id", "finding__reference", "force_id")
+        }
+        for item, finding, past, _ in last:
+            key = (finding.inspection_id, past.superseded_by.casefold(), item.force_id)
+            if key not in successors:
+                raise TransitionRefused(
+                    f"{finding.reference}: {past.superseded_by} is not a finding of this report tracked by the same force"
+                )
+            item.superseded_by_id = successors[key]
+        TrackedItem.objects.bulk_create([entry[0] for entry in last], batch_size=EVENT_BATCH)
+    items = [entry[0] for entry in ordered]
+    result.items = len(items)
+
+    events: list[ItemEvent] = []
+    for item, _finding, past, clocks in ordered:
+        events += _entry_events(
+            item=item,
+            clocks=clocks,
+            past=past,
+            user=user,
+            source=source,
+            published_on=published_on,
+            today=today,
+            now=now,
+        )
+    TrackedItem.history.bulk_history_create(
+        items, default_user=user, default_change_reason=source, default_date=now, batch_size=EVENT_BATCH
+    )
+    ItemEvent.objects.bulk_create(events, batch_size=EVENT_BATCH)
+    result.events = len(events)
+    data_changed()
+    return result
+
+
+def _entry_events(
+    *,
+    item: TrackedItem,
+    clocks: ClockHistory,
+    past: ItemPast,
+    user: User,
+    source: str,
+    published_on: dt.date | None,
+    today: dt.date,
+    now: dt.datetime,
+) -> list[ItemEvent]:
+    """The timeline an item enters with. Everything is dated when it happened: publication on the
+    report's date (not today), the response, each status change and comment, the closure, and the
+    clocks' past (worked out before the item was written); every event says it was imported."""
+    labels = dict(TrackedItem.Status.choices)
+
+    def event(kind: str, day: dt.date | None, actor: User | None = user, **values) -> ItemEvent:
+        at = _london_midnight(day) if day is not None and day <= today else now
+        return ItemEvent(item_id=item.pk, kind=kind, at=at, actor=actor, imported=True, **values)
+
+    published_day = published_on if published_on is not None and published_on <= today else None
+    events = [
+        event(
+            ItemEvent.Kind.CREATED,
+            published_day,
+            to_status=TrackedItem.Status.PUBLISHED,
+            target_date=item.current_target_date,
+            note=f"Imported from {source} on {today.day} {today:%B %Y}.",
+        )
+    ]
+    if past.response != TrackedItem.Response.PENDING and past.responded_on is not None:
+        label = TrackedItem.Response(past.response).label
+        reason = item.response_reason
+        events.append(
+            event(ItemEvent.Kind.RESPONSE, past.responded_on, note=f"{label}. {reason}".strip() if reason else label)
+        )
+    status = TrackedItem.Status.PUBLISHED
+    closing_recorded = False
+    for change in past.changes:
+        to_status = change.status if change.status and change.status != status else ""
+        if not to_status and not change.comment:
+            continue  # the register repeating the status the item already had: nothing happened
+        closes = to_status in TrackedItem.CLOSED_STATUSES and past.is_closed and change.day == past.closed_on
+        note = change.comment
+        if closes and past.closing_note and past.closing_note not in note:
+            note = f"{past.closing_note}\n\n{note}".strip()
+        events.append(
+            event(
+                ItemEvent.Kind.CLOSED if closes else ItemEvent.Kind.RECORDED,
+                change.day,
+                from_status=status if to_status else "",
+                to_status=to_status,
+                note=note,
+            )
+        )
+        closing_recorded = closing_recorded or closes
+        status = to_status or status
+    if status != past.status and not past.is_closed:
+        # The state columns say where it stands now, the history did not: record the step.
+        events.append(
+            event(ItemEvent.Kind.RECORDED, past.status_on or today, from_status=status, to_status=past.status)
+        )
+    if past.is_closed and not closing_recorded:
+        events.append(
+            event(
+                ItemEvent.Kind.CLOSED,
+                past.closed_on,
+                from_status=status if status != past.status else "",
+                to_status=past.status,
+                note=past.closing_note or labels[past.status],
+            )
+        )
+    for clock in clocks.events:
+        events.append(
+            event(
+                clock.kind,
+                clock.day,
+                actor=None,  # the clocks', as the sweep's own events
+                target_date=clock.deadline,
+                clock_day=clock.day,
+                notified_at=now,
+            )
+        )
+    return events

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 
 from core.tables import GovukTable
 from forces.models import Force
+from inspections import rules
 from inspections.links import LinkScope, link_or_text, link_scope
 from inspections.models import FollowUpReview, Inspection, Judgement, TrackedItem
 from inspections.templatetags.tracker import long_date, status_html
@@ -40,7 +41,8 @@ def date_with_phrase(target: dt.date | None, today: dt.date, is_open: bool) -> s
     phrase = ""
     if is_open:
         if days < 0:
-            phrase = f"overdue by {-days} day{'s' if days != -1 else ''}"
+            since = rules.overdue_since(target)
+            phrase = f"overdue by {-days} day{'s' if days != -1 else ''} (since {long_date(since)})"
         elif days == 0:
             phrase = "due today"
         else:

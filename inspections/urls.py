@@ -1,18 +1,20 @@
 """The inspections app's pages: the lists, an inspection, a finding, an item and its actions, the
 follow-up reviews. Names other pages rely on: item_list, item_detail (pk), inspection_list,
-inspection_detail (pk), finding_detail (pk), review_list, review_detail (pk), review_start,
-review_create (pk), review_close (pk), reply_record (pk, slug)."""
+inspection_detail (pk), inspection_create, inspection_edit (pk), finding_detail (pk), review_list,
+review_detail (pk), review_start, review_create (pk), review_close (pk), reply_record (pk, slug)."""
 
 from django.urls import path
 
-from inspections.views import findings, items, lists, replies, reviews, themes
+from inspections.views import findings, inspections, items, lists, replies, reviews, themes
 
 app_name = "inspections"
 
 urlpatterns = [
     path("recommendations/", lists.item_list, name="item_list"),
     path("inspections/", lists.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspections.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", lists.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", inspections.inspection_edit, name="inspection_edit"),
     path("follow-up-reviews/", lists.review_list, name="review_list"),
     path("follow-up-reviews/new/", reviews.review_start, name="review_start"),
     path("recommendations/<int:pk>/", items.item_detail, name="item_detail"),

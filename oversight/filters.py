@@ -1,6 +1,8 @@
 import django_filters
 
+from core.dates import london_today
 from forces.models import Force
+from inspections import rules
 from inspections.models import Finding, Programme, Theme, TrackedItem
 
 
@@ -31,10 +33,20 @@ class QueueFilter(django_filters.FilterSet):
         label="Theme",
         empty_label="All themes",
     )
+    # Today's slippage apart from history loaded already late (rules.OVERDUE_ORIGINS).
+    origin = django_filters.ChoiceFilter(
+        label="Overdue how",
+        choices=[(name, origin.label) for name, origin in rules.OVERDUE_ORIGINS.items()],
+        empty_label="All overdue",
+        method="filter_origin",
+    )
 
     class Meta:
         model = TrackedItem
         fields: list[str] = []
+
+    def filter_origin(self, queryset, name: str, value: str):
+        return queryset.filter(rules.headline_q(value, today=london_today()))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

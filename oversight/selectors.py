@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -115,3 +115,15 @@ def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overd
         .count()
     )
     return overdue_total - reviewed
+
+
+def queue_origin_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """How many of these queued items became overdue under the tracker and how many arrived
+    overdue (rules.OVERDUE_ORIGINS), in one query."""
+    ids = items.order_by().values("pk")
+    counts = TrackedItem.objects.filter(pk__in=ids).aggregate(
+        **{name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
+    )
+    return [
+        {"name": name, "label": origin.label, "count": counts[name]} for name, origin in rules.OVERDUE_ORIGINS.items()
+    ]

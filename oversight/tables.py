@@ -19,6 +19,7 @@ class QueueTable(LinkedTable):
     force = tables.Column(accessor="force__name", verbose_name="Force", orderable=False)
     category = tables.Column(accessor="finding__category", verbose_name="Kind", orderable=False)
     days_overdue = tables.Column(empty_values=(), verbose_name="Days overdue", orderable=False)
+    overdue_since = tables.Column(empty_values=(), verbose_name="Overdue since", orderable=False)
     current_target_date = tables.Column(verbose_name="Current target", orderable=False)
     last_reviewed_at = tables.Column(verbose_name="Last review", orderable=False, empty_values=())
     stale = tables.Column(empty_values=(), verbose_name="Progress", orderable=False)
@@ -44,6 +45,16 @@ class QueueTable(LinkedTable):
 
     def render_days_overdue(self, record: TrackedItem) -> str:
         return str(record.days_overdue(self.today))
+
+    def render_overdue_since(self, record: TrackedItem) -> str:
+        since = record.overdue_since(self.today)
+        if since is None:
+            return ""
+        if record.arrived_overdue:
+            return format_html(
+                '{}<br><span class="govuk-body-s app-no-margin">{}</span>', long_date(since), "arrived overdue"
+            )
+        return long_date(since)
 
     def render_current_target_date(self, value) -> str:
         return long_date(value)

@@ -21,6 +21,7 @@ from oversight.selectors import (
     escalations_recent,
     governing_bodies,
     meeting_pack_items,
+    queue_origin_counts,
     review_queue,
 )
 from oversight.services import ReviewError, overdue_reviews_record
@@ -70,6 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     table = QueueTable(filters.qs, today=today, bodies=bodies)
     paginate(request, table, per_page=QUEUE_PER_PAGE)
+    origins = queue_origin_counts(items=filters.qs, today=today)
     return render(
         request,
         "oversight/queue.html",
@@ -80,6 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "today": today,
             "interval": settings.OVERDUE_REVIEW_INTERVAL_DAYS,
+            "origins": origins,
         },
         status=400 if form.errors else 200,
     )

@@ -5,7 +5,7 @@ Every condition comes from inspections/rules.py, which the lists' filters and th
 so a headline's link opens exactly the items it counts."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 
@@ -47,16 +47,20 @@ def _ageing_q(band: tuple, *, today: dt.date) -> Q:
 class Headlines:
     counts: dict[str, int]
     ageing: dict[str, int]
+    # The overdue figure split by where the lateness comes from (rules.OVERDUE_ORIGINS).
+    origins: dict[str, int] = field(default_factory=dict)
 
 
 def dashboard_headlines(*, items: QuerySet[TrackedItem], today: dt.date) -> Headlines:
     """Every headline figure and the ageing bands in one aggregate query."""
     aggregates = {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.HEADLINES}
     aggregates |= {f"age_{band[0]}": Count("id", filter=_ageing_q(band, today=today)) for band in AGEING_BANDS}
+    aggregates |= {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
     row = items.order_by().aggregate(**aggregates)
     return Headlines(
         counts={name: row[name] for name in rules.HEADLINES},
         ageing={band[0]: row[f"age_{band[0]}"] for band in AGEING_BANDS},
+        origins={name: row[name] for name in rules.OVERDUE_ORIGINS},
     )
 
 

@@ -121,6 +121,8 @@ class TrackedItemFactory(factory.django.DjangoModelFactory):
     force = factory.SubFactory(ForceFactory)
     original_target_date = factory.LazyAttribute(lambda i: i.finding.target_date)
     current_target_date = factory.LazyAttribute(lambda i: i.finding.target_date)
+    # Tracked since the report was published (as the demo's items are): lateness is the tracker's own.
+    entered_on = factory.LazyAttribute(lambda i: i.finding.inspection.published_on or dt.date(2025, 1, 1))
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

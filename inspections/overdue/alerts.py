@@ -14,6 +14,7 @@ from core.dates import london_today
 from core.urls import absolute_url, item_url
 from forces.models import LiaisonMembership
 from forces.selectors import governance_on
+from inspections import rules
 from inspections.models import ItemEvent
 from notifications.services import MessageDraft, messages_enqueue_many
 
@@ -44,7 +45,7 @@ _ALERTS = {
     ItemEvent.Kind.BECAME_OVERDUE: (
         "overdue",
         "Overdue: {ref} ({force})",
-        "{ref} for {force} passed its target date of {deadline} and is now overdue.",
+        "{ref} for {force} passed its target date of {deadline} and is overdue since {since}.",
     ),
     # Per report, not per item: one email for the report, however many items it holds (the
     # outbox key names the report).
@@ -135,6 +136,7 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                     "deadline": long_date(event.target_date),
                     "report": inspection.title,
                     "body": bodies.get((item.force_id, inspection.published_on), "The governing body"),
+                    "since": long_date(rules.overdue_since(event.target_date)) if event.target_date else "then",
                 }
                 per_report = event.kind in _PER_REPORT
                 about = f"report-{inspection.pk}-{item.force_id}" if per_report else str(event.item_id)

@@ -73,14 +73,16 @@ def clocks() -> list[Clock]:
         ),
         # Police reports: the local policing body's comments, due by day 56 counting publication
         # day as day 1 (Police Act 1996, s.55). Late for every open item of the report for the
-        # force until the comments are recorded (one ReportReply per report and force).
+        # force until the comments are recorded (one ReportReply per report and force). Only for
+        # items in the tracker by the deadline (rules._entered_by: an old report imported is not).
         Clock(
             name="comments",
             flag="comments_overdue_flagged_on",
             late_kind=ItemEvent.Kind.COMMENTS_LATE,
             ended_kind=ItemEvent.Kind.COMMENTS_LATE_ENDED,
             deadline=plus("n.published_on", rules.COMMENTS_DAYS - 1),
-            extra=f"{_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED}",
+            extra=f"{_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED} "
+            f"AND i.entered_on <= {plus('n.published_on', rules.COMMENTS_DAYS - 1)}",
             joins=True,
         ),
         # Fire reports: the fire and rescue authority's action plan, due by the date the
@@ -91,19 +93,20 @@ def clocks() -> list[Clock]:
             late_kind=ItemEvent.Kind.FRA_PLAN_LATE,
             ended_kind=ItemEvent.Kind.FRA_PLAN_LATE_ENDED,
             deadline="n.authority_plan_due_on",
-            extra=f"{_of_kind(Force.Kind.FIRE)} AND NOT {_REPLY_RECORDED}",
+            extra=f"{_of_kind(Force.Kind.FIRE)} AND NOT {_REPLY_RECORDED} AND i.entered_on <= n.authority_plan_due_on",
             joins=True,
         ),
         # The action plan: a finding with action_plan_due_on (set on publication: six weeks for an
         # NCPI cause of concern, the accelerated cause of concern's own date) expects each force
-        # to post a first progress update (its plan) by then. Late while it has posted none.
+        # to post a first progress update (its plan) by then. Late while no progress is recorded
+        # (rules.action_plan_overdue_q: last_update_at, set by every update and by imported history).
         Clock(
             name="action_plan",
             flag="action_plan_overdue_flagged_on",
             late_kind=ItemEvent.Kind.ACTION_PLAN_LATE,
             ended_kind=ItemEvent.Kind.ACTION_PLAN_LATE_ENDED,
             deadline="f.action_plan_due_on",
-            extra="NOT EXISTS (SELECT 1 FROM inspections_progressupdate u WHERE u.item_id = i.id)",
+            extra="i.last_update_at IS NULL",
             joins=True,
         ),
         # The inspectorate's own backlog: a claim submitted for closure waiting over 30 days.

@@ -70,7 +70,8 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
         lines = [f"Your recommendation tracker digest for {long_date(today)}.", ""]
         if mine_new:
             lines += ["Newly overdue:"] + [
-                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}: {item_url(i.pk)}"
+                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}, overdue since "
+                f"{long_date(rules.overdue_since(i.current_target_date))}: {item_url(i.pk)}"
                 for i in mine_new
             ]
             lines.append("")
@@ -127,11 +128,15 @@ def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
     names = dict(Force.objects.filter(id__in=set(overdue) | set(new)).values_list("id", "name"))
     rows = sorted(names, key=lambda force_id: (-overdue.get(force_id, 0), names[force_id]))
     total = sum(overdue.values())
+    origins = TrackedItem.objects.aggregate(
+        **{name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
+    )
     backlog = TrackedItem.objects.filter(verification_overdue_flagged_on__isnull=False).count()
     reports = _reports_overdue(today=today)
     review_overdue = TrackedItem.objects.filter(rules.review_overdue_q(today=today)).count()
     lines = [
-        f"Overdue recommendations nationally on {long_date(today)}: {total}.",
+        f"Overdue recommendations nationally on {long_date(today)}: {total} "
+        f"({origins['overdue_here']} became overdue under the tracker, {origins['arrived_overdue']} arrived overdue).",
         f"Closure claims waiting more than {rules.VERIFICATION_DAYS} days for verification: {backlog}.",
         f"Police reports whose local policing body's comments are overdue: {reports['comments_overdue']} "
         "(published comments are due within 56 days of the report's publication, Police Act 1996 section 55).",

@@ -127,3 +127,14 @@ def link_to(context, obj, text=None, hidden: str = ""):
 def force_link(context, name: str, slug: str):
     """link_to for a force known only by name and slug (rows of grouped queries)."""
     return link_or_text(link_scope(context.get("request")).force_url(slug=slug), name)
+
+
+@register.simple_tag(takes_context=True)
+def overdue_since_phrase(context, item: TrackedItem) -> str:
+    """ "; overdue since 1 April 2027" (and "(arrived overdue)" when it entered the tracker so), or
+    nothing when the item is not overdue."""
+    today = context.get("today") or london_today()
+    since = item.overdue_since(today)
+    if since is None:
+        return ""
+    return f"; overdue since {long_date(since)}" + (" (arrived overdue)" if item.arrived_overdue else "")

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import london_today
 from core.refusals import Refusal
 from core.selectors import get_visible_or_404
-from inspections import forms, selectors, services
+from inspections import forms, rules, selectors, services
 from inspections.models import EvidenceFile, ExtensionRequest, ItemEvent, TrackedItem
 
 
@@ -59,6 +60,20 @@ class TimelineEntry:
     evidence: list[EvidenceFile] = field(default_factory=list)
     link: tuple[str, str] | None = None
     status_change: tuple[str, str] | None = None
+    imported: bool = False
+    date_only: bool = False  # an imported event, or a clock's day: the day is known, not the time
+
+
+# A clock's "late" event happened on the day after its deadline, whenever the sweep noticed it.
+_CLOCK_LATE = (
+    ItemEvent.Kind.BECAME_OVERDUE,
+    ItemEvent.Kind.RESPONSE_LATE,
+    ItemEvent.Kind.COMMENTS_LATE,
+    ItemEvent.Kind.FRA_PLAN_LATE,
+    ItemEvent.Kind.REVIEW_LATE,
+    ItemEvent.Kind.ACTION_PLAN_LATE,
+    ItemEvent.Kind.VERIFICATION_LATE,
+)
 
 
 # Updates and judgements are shown from their own rows (with evidence and the review), so their
@@ -83,15 +98,26 @@ def item_timeline(*, item: TrackedItem) -> list[TimelineEntry]:
         change = None
         if event.from_status and event.to_status:
             change = (labels.get(event.from_status, event.from_status), labels.get(event.to_status, event.to_status))
+        elif event.to_status and event.kind == ItemEvent.Kind.RECORDED:
+            title = f"{title}: {labels.get(event.to_status, event.to_status).lower()}"
+        at, date_only = event.at, event.imported
+        if event.kind in _CLOCK_LATE and event.target_date is not None:
+            # Dated when it became late (the day after the deadline), not when the sweep noticed.
+            became = rules.overdue_since(event.target_date)
+            at, date_only = timezone.make_aware(dt.datetime.combine(became, dt.time.min)), True
+            if event.clock_day and event.clock_day > became and not event.imported:
+                note = f"{note}\n\nNoticed by the tracker on {event.clock_day.day} {event.clock_day:%B %Y}.".strip()
         entries.append(
             TimelineEntry(
-                at=event.at,
+                at=at,
                 title=title,
                 kind=event.kind,
                 actor=event.actor,
                 note=note,
                 public_comment=event.public_comment,
                 status_change=change,
+                imported=event.imported,
+                date_only=date_only,
             )
         )
     for update in item.updates.select_related("author").prefetch_related("evidence", "cited_evidence"):
@@ -156,6 +182,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "days_overdue": item.days_overdue(today),
             "days_overdue_original": item.days_overdue(today, against_original=True),
+            "overdue_since": item.overdue_since(today),
             "pending_extension": pending,
             "actions": [
                 (

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.permissions import user_can_edit
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
@@ -72,6 +73,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "table": table,
             "count": table.paginator.count,
             "selected": selected_filters(filterset, request.GET),
+            "can_edit": user_can_edit(request.user),
         },
     )
 
@@ -126,6 +128,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": staff and inspection.is_published,
             "staff": staff,
             "today": today,
+            "can_edit": user_can_edit(request.user),
+            # Who changed what, for those who see everything (the history names staff).
+            "history": selectors.inspection_history(inspection=inspection) if request.user.sees_everything else [],
         },
     )
 

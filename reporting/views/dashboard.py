@@ -13,7 +13,7 @@ from core.dates import london_today
 from core.tables import paginate
 from inspections import selectors
 from inspections.filters import DashboardFilter, selected_filters
-from inspections.rules import HEADLINES, quarter_start
+from inspections.rules import HEADLINES, OVERDUE_ORIGINS, quarter_start
 from oversight.selectors import awaiting_review_count, escalations_recent
 from oversight.tables import EscalationTable
 from reporting.chart import rates_svg, trend_svg
@@ -74,6 +74,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for name, headline in HEADLINES.items()
     ]
+    origins = [
+        {"name": name, "label": origin.label, "count": numbers.origins.get(name, 0), "url": _list_url(base, show=name)}
+        for name, origin in OVERDUE_ORIGINS.items()
+    ]
     ageing = []
     for band in AGEING_BANDS:
         earliest, latest = ageing_target_range(band, today=today)
@@ -108,6 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "selected": selected_filters(filterset, request.GET),
         "headlines": headlines,
+        "origins": origins,
+        "overdue_count": numbers.counts["overdue"],
         "ageing": ageing,
         "by_force": by_force,
         "by_programme": [

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from core.dates import london_today
 from core.spreadsheets import FORMULA_PREFIXES, neutralise
 from forces.models import Force
+from inspections import rules
 from inspections.models import Finding, TrackedItem
 from inspections.views.lists import filtered_items
 
@@ -41,9 +42,12 @@ COLUMNS = (
     ("Extensions", "extension_count"),
     ("Closed on", "closed_on"),
     ("Latest progress judgement", "latest_progress"),
+    ("In the tracker since", "entered_on"),
     ("Item id", "id"),
 )
-HEADINGS = [heading for heading, _ in COLUMNS] + ["Days overdue"]
+# Worked out on the day of the download: days overdue, the first day overdue (the day after the
+# current target date), and whether it was overdue already when it entered the tracker.
+HEADINGS = [heading for heading, _ in COLUMNS] + ["Days overdue", "Overdue since", "Arrived overdue"]
 LABELS = {
     "finding__category": dict(Finding.Category.choices),
     "force__kind": dict(Force.Kind.choices),
@@ -59,6 +63,7 @@ PLAIN = {
     "current_target_date",
     "extension_count",
     "closed_on",
+    "entered_on",
     "id",
 }
 ROWS_PER_WRITE = 1000
@@ -72,6 +77,7 @@ def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
     fields = [field for _, field in COLUMNS]
     status_at = fields.index("status")
     target_at = fields.index("current_target_date")
+    entered_at = fields.index("entered_on")
     open_statuses = frozenset(TrackedItem.OPEN_STATUSES)
     labelled = [(i, LABELS[field]) for i, field in enumerate(fields) if field in LABELS]
     texts = [i for i, field in enumerate(fields) if field not in PLAIN]
@@ -85,9 +91,10 @@ def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
             if value and value[0] in prefixes:
                 cells[i] = neutralise(value)
         target = row[target_at]
-        cells.append(
-            (today - target).days if target is not None and target < today and row[status_at] in open_statuses else 0
-        )
+        overdue = target is not None and target < today and row[status_at] in open_statuses
+        cells.append((today - target).days if overdue else 0)
+        cells.append(rules.overdue_since(target) if overdue else None)
+        cells.append(("yes" if target < row[entered_at] else "no") if overdue else "")
         yield cells
 
 

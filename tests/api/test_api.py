@@ -167,3 +167,18 @@ def test_other_lists_query_count_does_not_grow(api, liaison_user, force, size, u
     with django_assert_num_queries(5):
         response = api.get(url)
     assert response.json()["count"] == size
+
+
+@pytest.mark.django_db
+def test_items_say_since_when_they_are_overdue_and_whether_they_arrived_so(api, staff_user, force):
+    here = factories.TrackedItemFactory(force=force, finding__target_date=dt.date(2026, 3, 31))
+    arrived = factories.TrackedItemFactory(
+        force=force, finding__target_date=dt.date(2019, 6, 30), entered_on=dt.date(2026, 1, 5)
+    )
+    future = factories.TrackedItemFactory(force=force, finding__target_date=dt.date(2027, 3, 31))
+    _auth(api, staff_user)
+    with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
+        rows = {pk: api.get(f"/api/v1/items/{pk}/").json() for pk in (here.pk, arrived.pk, future.pk)}
+    assert (rows[here.pk]["overdue_since"], rows[here.pk]["arrived_overdue"]) == ("2026-04-01", False)
+    assert (rows[arrived.pk]["overdue_since"], rows[arrived.pk]["arrived_overdue"]) == ("2019-07-01", True)
+    assert (rows[future.pk]["overdue_since"], rows[future.pk]["arrived_overdue"]) == (None, False)

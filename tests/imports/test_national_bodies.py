@@ -92,15 +92,27 @@ def test_names_with_and_in_them_stay_whole_and_an_unknown_part_is_a_problem(staf
                 "recommendation",
                 "Both forces should act.",
                 "Avon and Somerset Police and Devon and Cornwall Police",
-                "",
+                "31/03/2027",
                 "",
             ],
-            ["R2", "recommendation", "Nobody we know.", "Avon and Somerset Police and Atlantis Police", "", ""],
+            [
+                "R2",
+                "recommendation",
+                "Nobody we know.",
+                "Avon and Somerset Police and Atlantis Police",
+                "31/03/2027",
+                "",
+            ],
         ]
     )
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="and.csv")
     first, second = batch.rows
     assert first["problems"] == []
-    assert second["problems"] == [
-        'Forces: "Avon and Somerset Police and Atlantis Police" is not a force or service we know. Check the spelling'
-    ]
+    assert set(first["force_ids"]) == set(
+        Force.objects.filter(name__in=["Avon and Somerset Police", "Devon and Cornwall Police"]).values_list(
+            "id", flat=True
+        )
+    )
+    # The part that names nobody is the problem, and the problem says which part it is.
+    [problem] = second["problems"]
+    assert problem.startswith('Forces: "Atlantis Police" is not an organisation we know'), problem

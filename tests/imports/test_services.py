@@ -82,25 +82,27 @@ def test_every_row_problem_is_reported(forces, inspection, staff_user):
     data = csv_bytes(
         [
             ["R1", "recommendation", "", "Atlantis Police", "31/02/2027", ""],
-            ["R1", "opinion", "Text", "Police 1", "", ""],
-            ["R9", "recommendation", "Text", "Police 1", "", "CoC7"],
-            ["R2", "recommendation", '=HYPERLINK("http://x","click")', "Police 1", "", ""],
-            ["R3", "area for improvement", "Text", "", "", "R1"],
+            ["R1", "opinion", "Improve supervision.", "Police 1", "", ""],
+            ["R9", "recommendation", "Another text", "Police 1", "31/03/2027", "CoC7"],
+            ["R2", "recommendation", '=HYPERLINK("http://x","click")', "Police 1", "31/03/2027", ""],
+            ["R3", "area for improvement", "Record the voice of the child.", "", "", "R1"],
+            ["R4", "recommendation", "Assess every missing child.", "Police 1", "", ""],
         ]
     )
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="bad.csv")
     problems = " | ".join(_problems(batch))
     assert "Text: enter the text of the finding" in problems
-    assert '"Atlantis Police" is not a force' in problems
+    assert 'Forces: "Atlantis Police" is not an organisation we know' in problems
     assert '"31/02/2027" is not a real date' in problems
-    assert "R1 is also used on row 2" in problems
+    assert "R1 is also used on row 2, with other text" in problems
     assert '"opinion" is not one of' in problems
-    assert "R9 already exists in this inspection" in problems
-    assert "CoC7 is neither in the file nor in this inspection" in problems
+    assert f"R9 is already in {inspection.reference} with different text" in problems
+    assert "CoC7 is neither in the file nor in" in problems
     assert "which a spreadsheet would run as a formula" in problems
-    assert "Forces: enter the forces addressed" in problems
+    assert "Forces: enter the organisations addressed" in problems
     assert "only a recommendation answers a cause of concern" in problems
-    assert batch.problem_count == len(_problems(batch)) >= 10
+    assert "Target date: a recommendation needs a target date" in problems
+    assert batch.problem_count == len(_problems(batch)) >= 11
     assert not batch.can_confirm
     import_batch_confirm(batch=batch, user=staff_user)
     assert Finding.objects.count() == 1  # only the one made above: a file with problems saves nothing
@@ -108,7 +110,7 @@ def test_every_row_problem_is_reported(forces, inspection, staff_user):
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 def test_formula_characters_are_refused_in_any_column(forces, inspection, staff_user, prefix):
-    data = csv_bytes([[f"{prefix}R1", "recommendation", "Text", "Police 1", "", ""]])
+    data = csv_bytes([[f"{prefix}R1", "recommendation", "Text", "Police 1", "31/03/2027", ""]])
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv")
     assert any("formula" in p for p in _problems(batch))
 
@@ -117,7 +119,7 @@ def test_an_excel_workbook_reads_like_a_csv_and_formula_cells_are_refused(forces
     data = xlsx_bytes(
         [
             ["R1", "recommendation", "Assess every missing child.", "Police 1", dt.datetime(2027, 3, 31), None],
-            ["R2", "recommendation", '=HYPERLINK("http://evil","x")', "Police 1", None, None],
+            ["R2", "recommendation", '=HYPERLINK("http://evil","x")', "Police 1", "31/03/2027", None],
         ]
     )
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="x.bin")
@@ -135,7 +137,8 @@ def test_an_excel_workbook_reads_like_a_csv_and_formula_cells_are_refused(forces
         (b"PK\x03\x04 a broken zip", "could not be opened"),
         (b"", "is empty"),
         (b"reference,category,text\nR1,recommendation,x\n", "missing the column forces"),
-        (b"reference,category,text,forces\n", "no rows of findings"),
+        (b"reference,category,text,forces\n", "has headings but no rows"),
+        (b"reference,category,text,forces,Reference\nR1,recommendation,x,y,R2\n", "has the column reference twice"),
         (
             "reference,category,text,forces\nR1,recommendation,Ynys Môn,x\n".encode("cp1252"),
             "Save the file as CSV UTF-8",
@@ -150,7 +153,7 @@ def test_files_that_cannot_be_imported_get_a_clear_message_and_save_nothing(insp
 
 
 def test_utf8_with_a_byte_order_mark_is_accepted(forces, inspection, staff_user):
-    data = "\ufeff".encode() + csv_bytes([["R1", "recommendation", "Text – with a dash", "Police 1", "", ""]])
+    data = "\ufeff".encode() + csv_bytes([["R1", "recommendation", "Text – with a dash", "Police 1", "31/03/2027", ""]])
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="bom.csv")
     assert batch.problem_count == 0
     assert batch.rows[0]["reference"] == "R1"
@@ -158,7 +161,7 @@ def test_utf8_with_a_byte_order_mark_is_accepted(forces, inspection, staff_user)
 
 def test_limits_on_size_and_rows(forces, inspection, staff_user, settings):
     settings.IMPORT_MAX_ROWS = 3
-    rows = [[f"R{n}", "recommendation", "Text", "Police 1", "", ""] for n in range(4)]
+    rows = [[f"R{n}", "recommendation", f"Text {n}", "Police 1", "31/03/2027", ""] for n in range(4)]
     with pytest.raises(ImportFileError, match="more than 3 rows"):
         import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="big.csv")
     settings.IMPORT_MAX_BYTES = 100
@@ -168,7 +171,7 @@ def test_limits_on_size_and_rows(forces, inspection, staff_user, settings):
 
 def test_a_failure_in_the_middle_saves_nothing(forces, inspection, staff_user, settings):
     settings.IMPORT_INLINE_MAX_ROWS = 10_000
-    rows = [[f"R{n}", "recommendation", "Text", "all police forces", "", ""] for n in range(1200)]
+    rows = [[f"R{n}", "recommendation", f"Text {n}", "all police forces", "31/03/2027", ""] for n in range(1200)]
     batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="big.csv")
     assert batch.problem_count == 0
     # Someone adds R1100 (in the third chunk of 500) after the preview was checked.
@@ -184,7 +187,7 @@ def test_a_failure_in_the_middle_saves_nothing(forces, inspection, staff_user, s
 
 
 def test_confirming_twice_saves_once(forces, inspection, staff_user):
-    data = csv_bytes([["R1", "recommendation", "Text", "Police 1", "", ""]])
+    data = csv_bytes([["R1", "recommendation", "Text", "Police 1", "31/03/2027", ""]])
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv")
     import_batch_confirm(batch=batch, user=staff_user)
     import_batch_confirm(batch=batch, user=staff_user)
@@ -198,12 +201,222 @@ def test_a_large_import_runs_in_the_worker(
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    rows = [[f"R{n}", "recommendation", "Text", "Police 1", "", ""] for n in range(5)]
+    rows = [[f"R{n}", "recommendation", f"Text {n}", "Police 1", "31/03/2027", ""] for n in range(5)]
     batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="f.csv")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         batch = import_batch_confirm(batch=batch, user=staff_user)
         assert batch.state == ImportBatch.State.QUEUED
-    assert len(callbacks) == 1
+    # The first: handing the batch to the worker (saving then asks the dashboard to recount).
+    assert callbacks[0].__qualname__.startswith("import_batch_confirm")
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.DONE
     assert Finding.objects.count() == 5
+
+
+def test_text_keeps_its_paragraphs_and_lists(forces, inspection, staff_user):
+    text = "The force should act.\r\n\r\nIt should:\r\n- assess risk\r\n- review cases  \r\n"
+    data = csv_bytes([["R1", "recommendation", text, "Police 1", "31/03/2027", ""]])
+    batch = import_batch_confirm(
+        batch=import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv"), user=staff_user
+    )
+    assert batch.state == ImportBatch.State.DONE
+    assert Finding.objects.get().text == "The force should act.\n\nIt should:\n- assess risk\n- review cases"
+
+
+def test_rows_need_a_report_from_the_form_or_the_file(forces, staff_user):
+    data = csv_bytes([["R1", "recommendation", "Assess every missing child.", "Police 1", "31/03/2027", ""]])
+    batch = import_batch_create(user=staff_user, inspection=None, data=data, name="f.csv")
+    assert _problems(batch) == [
+        "Report: name the report in the report_reference (or report_title) column, or choose the inspection on "
+        "the upload form"
+    ]
+
+
+def test_a_new_report_needs_its_title_and_programme_and_an_existing_one_must_agree(forces, inspection, staff_user):
+    header = ["report_reference", "report_title", "programme", "published", *HEADER]
+    data = csv_bytes(
+        [
+            ["NEW-1", "", "", "", "R1", "recommendation", "Assess every child.", "Police 1", "31/03/2027", ""],
+            [
+                inspection.reference,
+                "",
+                "",
+                "02/05/2025",
+                "R1",
+                "recommendation",
+                "Review cases.",
+                "Police 1",
+                "31/03/2027",
+                "",
+            ],
+            ["NEW-2", "A report", "Opinion poll", "", "R1", "recommendation", "Act.", "Police 1", "31/03/2027", ""],
+        ],
+        header=header,
+    )
+    batch = import_batch_create(user=staff_user, inspection=None, data=data, name="f.csv")
+    problems = " | ".join(_problems(batch))
+    assert "Report title: a new report needs its title" in problems
+    assert "Programme: a new report needs its programme" in problems
+    assert f"Published: the tracker has 1 May 2025 for {inspection.reference}, the file 2 May 2025" in problems
+    assert 'Programme: "Opinion poll" is not a programme' in problems
+
+
+def test_a_report_without_a_reference_gets_one_from_its_title(forces, staff_user):
+    header = ["report_title", "programme", "published", *HEADER]
+    data = csv_bytes(
+        [
+            [
+                "Values and Culture in Fire and Rescue Services",
+                "thematic",
+                "30/03/2023",
+                "R1",
+                "area for improvement",
+                "Improve it.",
+                "Police 1",
+                "",
+                "",
+            ]
+        ],
+        header=header,
+    )
+    batch = import_batch_create(user=staff_user, inspection=None, data=data, name="f.csv")
+    [report] = batch.reports
+    assert (report["reference"], report["made_reference"]) == ("VCFRS-2023", True)
+
+
+def test_a_workbook_may_hold_the_history_in_a_history_sheet(forces, inspection, staff_user):
+    workbook = Workbook()
+    findings = workbook.active
+    findings.append([*HEADER, "status", "response", "response_date"])
+    findings.append(
+        [
+            "R1",
+            "recommendation",
+            "Assess every missing child.",
+            "Police 1",
+            dt.date(2025, 11, 1),
+            "",
+            "",
+            "accepted",
+            dt.date(2025, 6, 1),
+        ]
+    )
+    history = workbook.create_sheet("History")
+    history.append(["reference", "force", "date", "status", "comment"])
+    history.append(["R1", "Police 1", dt.date(2025, 5, 1), "awaiting review", "New recommendation"])
+    history.append(["R1", "Police 1", dt.date(2025, 7, 1), "being progressed", "A plan is in place."])
+    history.append(["R9", "Police 1", dt.date(2025, 7, 1), "complete", ""])
+    history.append(["R1", "Police 2", dt.date(2025, 7, 1), "complete", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = import_batch_create(user=staff_user, inspection=inspection, data=buffer.getvalue(), name="wb.xlsx")
+    assert batch.history_name == "wb.xlsx, sheet History"
+    assert batch.history_problems == [
+        {"line": 4, "problem": "R9 is not a finding in the findings file"},
+        {"line": 5, "problem": "R1 is not addressed to Police 2 in the findings file (row 2)"},
+    ]
+    [past] = batch.rows[0]["pasts"].values()
+    assert past["status"] == "in_progress" and past["status_on"] == "2025-07-01"
+    assert [change[0] for change in past["changes"]] == ["2025-05-01", "2025-07-01"]
+
+
+def test_a_superseded_item_points_at_the_finding_that_replaced_it(forces, inspection, staff_user):
+    header = [*HEADER, "status", "closed_on", "superseded_by"]
+    data = csv_bytes(
+        [
+            [
+                "R1",
+                "recommendation",
+                "Assess every missing child.",
+                "Police 1",
+                "31/12/2025",
+                "",
+                "superseded",
+                "01/06/2025",
+                "R2",
+            ],
+            [
+                "R2",
+                "recommendation",
+                "Assess and review every missing child.",
+                "Police 1",
+                "31/12/2026",
+                "",
+                "",
+                "",
+                "",
+            ],
+            ["R3", "recommendation", "Review cases.", "Police 1", "31/12/2026", "", "superseded", "01/06/2025", "R7"],
+        ],
+        header=header,
+    )
+    batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv")
+    assert _problems(batch) == [f"Superseded by: R7 is not a finding of {inspection.reference} addressed to Police 1"]
+    batch = import_batch_create(
+        user=staff_user,
+        inspection=inspection,
+        data=csv_bytes(
+            [
+                r
+                for r in [
+                    [
+                        "R1",
+                        "recommendation",
+                        "Assess every missing child.",
+                        "Police 1",
+                        "31/12/2025",
+                        "",
+                        "superseded",
+                        "01/06/2025",
+                        "R2",
+                    ],
+                    [
+                        "R2",
+                        "recommendation",
+                        "Assess and review every missing child.",
+                        "Police 1",
+                        "31/12/2026",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ],
+                ]
+            ],
+            header=header,
+        ),
+        name="f.csv",
+    )
+    assert batch.problem_count == 0
+    import_batch_confirm(batch=batch, user=staff_user)
+    old = TrackedItem.objects.get(finding__reference="R1")
+    assert (old.status, old.closed_on, old.superseded_by.finding.reference) == ("superseded", dt.date(2025, 6, 1), "R2")
+
+
+def test_an_impossible_state_is_refused_with_what_to_change(forces, inspection, staff_user):
+    header = [*HEADER, "status", "response", "closed_on", "last_progress"]
+    data = csv_bytes(
+        [
+            [
+                "R1",
+                "recommendation",
+                "Assess every missing child.",
+                "Police 1",
+                "31/12/2025",
+                "",
+                "complete",
+                "maybe",
+                "",
+                "31/02/2025",
+            ]
+        ],
+        header=header,
+    )
+    batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv")
+    problems = _problems(batch)
+    assert (
+        'Response: "maybe" is not a response we know. Use accepted, partially accepted, not accepted or pending'
+        in problems
+    )
+    assert 'Last progress: "31/02/2025" is not a real date' in problems
+    assert "Closed on: a closed item needs the date it was closed" in problems

@@ -44,6 +44,7 @@ def make_items(
                 closed_on=today - dt.timedelta(days=i % 40) if status == TrackedItem.Status.COMPLETE else None,
                 original_target_date=target,
                 current_target_date=target,
+                entered_on=finding.inspection.published_on,  # tracked since publication
             )
         )
     return TrackedItem.objects.bulk_create(items, batch_size=1000)

@@ -147,6 +147,35 @@ def test_the_fire_authoritys_action_plan_runs_to_the_inspectorates_deadline(staf
     assert kinds(item) == [ItemEvent.Kind.FRA_PLAN_LATE, ItemEvent.Kind.FRA_PLAN_LATE_ENDED]
 
 
+def test_an_item_that_entered_after_the_replys_deadline_is_never_late_for_it(staff_user, force):
+    # An old report imported: the tracker never watched for its body's reply, so it does not call it
+    # overdue. The same report's item tracked since the deadline is late as ever.
+    fire = factories.ForceFactory(name="Cleveland Fire Brigade", kind=Force.Kind.FIRE)
+    inspection = factories.InspectionFactory(published_on=PUBLISHED)
+    services.inspection_authority_plan_due_set(inspection=inspection, user=staff_user, due_on=dt.date(2026, 4, 30))
+    finding = factories.FindingFactory(inspection=inspection, target_date=dt.date(2030, 3, 31))
+    watched = {
+        org: factories.TrackedItemFactory(finding=finding, force=org, entered_on=deadline)
+        for org, deadline in ((force, day(56)), (fire, dt.date(2026, 4, 30)))
+    }
+    late_comers = {
+        org: factories.TrackedItemFactory(
+            finding=factories.FindingFactory(inspection=inspection, target_date=dt.date(2030, 3, 31)),
+            force=org,
+            entered_on=deadline + dt.timedelta(days=1),
+        )
+        for org, deadline in ((force, day(56)), (fire, dt.date(2026, 4, 30)))
+    }
+    today = dt.date(2026, 6, 1)
+    with time_machine.travel(london(2026, 6, 1, 9), tick=False):
+        counts = clocks_sweep()
+    assert (counts["comments_flagged"], counts["authority_plan_flagged"]) == (1, 1)
+    for name in ("comments_overdue", "authority_plans_overdue"):
+        late = set(TrackedItem.objects.filter(rules.headline_q(name, today=today)).values_list("pk", flat=True))
+        assert late & {item.pk for item in watched.values()} and not late & {i.pk for i in late_comers.values()}
+    assert [kinds(item) for item in late_comers.values()] == [[], []]
+
+
 def test_a_reply_is_refused_for_a_national_body_and_before_the_report(staff_user, force):
     inspection = factories.InspectionFactory(published_on=PUBLISHED)
     body = factories.ForceFactory(name="National Police Chiefs' Council", kind=Force.Kind.NATIONAL)

@@ -173,8 +173,8 @@ PAGES = {
     ),
     "inspection_list": (lambda w: reverse("inspections:inspection_list"), 11),  # +1: the theme filter
     # +4 since the governing bodies' replies (the addressees, their replies, their governance) and the
-    # causes of concern's derived state (the items answering them).
-    "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 15),
+    # causes of concern's derived state (the items answering them); +4 for its change history.
+    "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 19),
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
     "force_list": (lambda w: reverse("forces:force_list"), 9),
     # +1: its escalations; +2: its governing body today and its governance history.

@@ -14,6 +14,7 @@ from inspections.overdue.clocks import clocks_sweep
 from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
 from inspections.overdue.reminders import reminders_enqueue
 from inspections.overdue.sweep import sweep_run
+from inspections.services import item_update_post
 from notifications.models import Message
 from notifications.services import messages_deliver
 from tests import factories
@@ -125,18 +126,22 @@ def test_items_without_a_target_are_never_overdue():
 # --- The other clocks ---------------------------------------------------------------------------
 
 
-def test_action_plan_late_until_the_force_posts_an_update():
+def test_action_plan_late_until_the_force_posts_an_update(liaison_user):
     due = dt.date(2026, 6, 12)  # six weeks after an NCPI report published on 1 May
     item = factories.TrackedItemFactory(
+        force=liaison_user.liaison_forces.get(),
         finding__category="cause_of_concern",
         finding__action_plan_due_on=due,
         finding__target_date=dt.date(2027, 5, 1),
         response=TrackedItem.Response.ACCEPTED,
     )
-    on_time = factories.TrackedItemFactory(
-        finding=item.finding, force=factories.ForceFactory(), response=TrackedItem.Response.ACCEPTED
-    )
-    factories.ProgressUpdateFactory(item=on_time)
+    other = factories.ForceFactory()
+    officer = factories.UserFactory()
+    officer.groups.add(*liaison_user.groups.all())
+    factories.LiaisonMembershipFactory(user=officer, force=other)
+    on_time = factories.TrackedItemFactory(finding=item.finding, force=other, response=TrackedItem.Response.ACCEPTED)
+    with time_machine.travel(london(2026, 6, 1, 9), tick=False):
+        item_update_post(item=on_time, user=officer, version=on_time.version, narrative="Our action plan.")
     with time_machine.travel(london(2026, 6, 12, 23, 59), tick=False):
         assert clocks_sweep()["action_plan_flagged"] == 0
     with time_machine.travel(london(2026, 6, 13, 0, 1), tick=False):
@@ -144,7 +149,9 @@ def test_action_plan_late_until_the_force_posts_an_update():
     [event] = events(item, ItemEvent.Kind.ACTION_PLAN_LATE)
     assert event.target_date == due
     assert events(on_time, ItemEvent.Kind.ACTION_PLAN_LATE) == []
-    factories.ProgressUpdateFactory(item=item)
+    with time_machine.travel(london(2026, 6, 19, 9), tick=False):
+        item.refresh_from_db()
+        item_update_post(item=item, user=liaison_user, version=item.version, narrative="Our plan, late.")
     with time_machine.travel(london(2026, 6, 20, 9), tick=False):
         assert clocks_sweep()["action_plan_cleared"] == 1
     assert len(events(item, ItemEvent.Kind.ACTION_PLAN_LATE_ENDED)) == 1
@@ -185,7 +192,7 @@ def test_the_force_is_told_once_when_an_item_becomes_overdue(liaison_user, other
     [email] = mail.outbox
     assert email.to == [liaison_user.email]
     assert email.subject == f"Overdue: {item.finding.reference} (Cleveland Police)"
-    assert "31 March 2026" in email.body
+    assert "passed its target date of 31 March 2026 and is overdue since 1 April 2026" in email.body
     assert Message.objects.get().key == f"{liaison_user.pk}:overdue:{item.pk}:2026-04-01"
 
 
@@ -302,5 +309,8 @@ def test_weekly_digest_gives_managers_the_national_picture_by_force(manager_user
         assert weekly_digests_enqueue() == 0
     message = Message.objects.get(reason="digest-weekly")
     assert message.key == f"{manager_user.pk}:digest-weekly:all:2026-04-06"
-    assert "Overdue recommendations nationally on 6 April 2026: 3." in message.body
+    assert (
+        "Overdue recommendations nationally on 6 April 2026: 3 "
+        "(3 became overdue under the tracker, 0 arrived overdue)." in message.body
+    )
     assert message.body.index("- Cleveland Police: 2; 2 new") < message.body.index("- Durham Constabulary: 1; 1 new")

@@ -6,6 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from forces.models import Force
+from inspections import rules
 from inspections.models import Inspection, TrackedItem
 from inspections.rules import HEADLINES, quarter_start
 from reporting.selectors import (
@@ -211,3 +212,35 @@ def test_liaison_dashboard_query_count_does_not_grow(
     with django_assert_num_queries(20):
         response = client.get(reverse("dashboard"))
     assert "What needs you now" in response.content.decode()
+
+
+def test_overdue_is_split_into_what_became_overdue_here_and_what_arrived_overdue(client, manager_user, force):
+    inspection = factories.InspectionFactory(published_on=dt.date(2019, 1, 1))
+    here = factories.TrackedItemFactory(
+        finding=factories.FindingFactory(inspection=inspection, target_date=dt.date(2026, 10, 1)),
+        force=force,
+        entered_on=dt.date(2026, 1, 1),
+    )
+    factories.TrackedItemFactory(  # imported this month, years after its target: arrived overdue
+        finding=factories.FindingFactory(inspection=inspection, target_date=dt.date(2019, 7, 1)),
+        force=force,
+        entered_on=dt.date(2026, 11, 2),
+    )
+    extended = factories.TrackedItemFactory(  # arrived late, then given until after it came in: its own again
+        finding=factories.FindingFactory(inspection=inspection, target_date=dt.date(2019, 7, 1)),
+        force=force,
+        entered_on=dt.date(2026, 3, 2),
+        current_target_date=dt.date(2026, 6, 30),
+    )
+    numbers = dashboard_headlines(items=TrackedItem.objects.all(), today=TODAY)
+    assert numbers.counts["overdue"] == 3
+    assert numbers.origins == {"overdue_here": 2, "arrived_overdue": 1}
+    client.force_login(manager_user)
+    html = client.get(reverse("dashboard")).content.decode()
+    for name, count in numbers.origins.items():
+        match = re.search(rf'id="origin-{name}" href="([^"]+)"><strong>(\d+)</strong>', html)
+        assert int(match.group(2)) == count
+        assert _list_count(client, match.group(1)) == count
+    assert {here.pk, extended.pk} == set(
+        TrackedItem.objects.filter(rules.headline_q("overdue_here", today=TODAY)).values_list("pk", flat=True)
+    )

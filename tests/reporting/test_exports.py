@@ -103,3 +103,17 @@ def test_export_query_count_is_constant(size, client, staff_user, force, django_
     with django_assert_num_queries(8):
         response = client.get(reverse("reporting:item_export"), {"format": "csv"})
         assert len(_csv_rows(response)) == size + 1
+
+
+def test_the_export_gives_overdue_since_and_whether_it_arrived_overdue(client, staff_user, force):
+    here = factories.TrackedItemFactory(force=force, finding__target_date=dt.date(2026, 3, 31))
+    arrived = factories.TrackedItemFactory(
+        force=force, finding__target_date=dt.date(2019, 6, 30), entered_on=dt.date(2026, 1, 5)
+    )
+    client.force_login(staff_user)
+    with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
+        body = b"".join(client.get(reverse("reporting:item_export"), {"format": "csv"}).streaming_content)
+    rows = {int(r["Item id"]): r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+    assert (rows[here.pk]["Overdue since"], rows[here.pk]["Arrived overdue"]) == ("2026-04-01", "no")
+    assert (rows[arrived.pk]["Overdue since"], rows[arrived.pk]["Arrived overdue"]) == ("2019-07-01", "yes")
+    assert rows[arrived.pk]["In the tracker since"] == "2026-01-05"

@@ -9,14 +9,16 @@ import csv
 import io
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
 from forces.models import Force
 from imports.models import ImportBatch
 from imports.services import import_batch_create, import_batch_run
-from inspections.models import Inspection, Programme
+from inspections.models import Programme
+from inspections.services import InspectionFields, inspection_create
 
 
 class Command(BaseCommand):
@@ -40,11 +42,15 @@ class Command(BaseCommand):
                 [f"B{n}", "recommendation", f"Benchmark recommendation number {n}.", target, "31/03/2027", ""]
             )
         data = buffer.getvalue().encode()
-        programme = Programme.objects.first()
-        inspection = Inspection.objects.create(
-            programme=programme, reference=f"BENCH-{time.time_ns()}", title="Benchmark"
+        user = User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.STAFF]).first()
+        if user is None:
+            raise CommandError("No active inspectorate staff user: the import is saved in their name.")
+        inspection = inspection_create(
+            user=user,
+            fields=InspectionFields(
+                programme=Programme.objects.first(), reference=f"BENCH-{time.time_ns()}", title="Benchmark"
+            ),
         )
-        user = User.objects.filter(is_active=True).first()
 
         started = time.monotonic()
         batch = import_batch_create(user=user, inspection=inspection, data=data, name="bench.csv")
