@@ -26,8 +26,9 @@ from accounts import permissions
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
-from core.dates import london_today
+from core.dates import date_bounds, london_today, long_date
 from core.refusals import Refusal
+from core.text import is_blank
 from core.urls import item_url
 from inspections.models import (
     EvidenceFile,
@@ -177,8 +178,10 @@ def _transition(
 
 
 def _require_text(value: str, message: str, field: str) -> str:
+    """Text that shows something (not only spaces or invisible characters), or a refusal. The forms
+    have applied the text policy (core/text.py) already; this holds for any other caller."""
     value = (value or "").strip()
-    if not value:
+    if is_blank(value):
         raise TransitionRefused(message, field=field)
     return value
 
@@ -212,6 +215,11 @@ def _notify(*, recipients: Iterable[User], item: TrackedItem, event: ItemEvent, 
 
 
 def _notify_force(*, item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str) -> None:
+    """Tell the force's liaison officers, unless the item is embargoed (its inspection not yet
+    published): until then the force may not know of it."""
+    published_on = item.finding.inspection.published_on
+    if published_on is None or published_on > london_today():
+        return
     _notify(
         recipients=item.force.liaison_officers.filter(is_active=True),
         item=item,
@@ -340,7 +348,7 @@ def item_response_record(
     _require_open(item)
     if response not in (TrackedItem.Response.ACCEPTED, *TrackedItem.REASONED_RESPONSES):
         raise TransitionRefused("Choose whether the force accepts the recommendation", field="response")
-    reason = (reason or "").strip()
+    reason = "" if is_blank(reason or "") else reason.strip()
     if response in TrackedItem.REASONED_RESPONSES and not reason:
         raise TransitionRefused("Give a reason when the recommendation is not fully accepted", field="reason")
     if response == TrackedItem.Response.ACCEPTED:
@@ -446,6 +454,9 @@ def extension_request(
         )
     if requested_date <= today:
         raise TransitionRefused("The new target date must be in the future", field="requested_date")
+    latest = date_bounds(today=today)[1]
+    if requested_date > latest:
+        raise TransitionRefused(f"The new target date must be on or before {long_date(latest)}", field="requested_date")
     reason = _require_text(reason, "Give the reason the force needs more time", "reason")
     with transaction.atomic():
         event = _transition(
@@ -657,7 +668,7 @@ def extension_decide(
     if extension.decision != ExtensionRequest.Decision.PENDING:
         raise TransitionRefused("This extension has already been decided.")
     today = today or london_today()
-    note = (note or "").strip()
+    note = "" if is_blank(note or "") else note.strip()
     if approve and extension.requested_date <= today:
         raise TransitionRefused(
             "The date asked for has already passed: refuse it, and the force can ask again", field="approve"
@@ -746,7 +757,7 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
             raise TransitionRefused(f"{row.item} is not an item of this review's inspection.")
         if row.progress and row.progress not in Judgement.Progress.values:
             raise TransitionRefused(f"Choose a judgement for {row.item}")
-        if not row.progress and (row.commentary.strip() or row.public_comment.strip()):
+        if not row.progress and not (is_blank(row.commentary) and is_blank(row.public_comment)):
             raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary")
     existing = {j.item_id: j for j in review.judgements.all()}
     now = timezone.now()
