@@ -51,12 +51,18 @@ def is_blank(text: str) -> bool:
     return all(is_invisible(char) for char in text)
 
 
-def _trim(text: str) -> str:
+def _bounds(text: str) -> tuple[int, int]:
+    """Where the visible text starts and ends."""
     start, end = 0, len(text)
     while start < end and is_invisible(text[start]):
         start += 1
     while end > start and is_invisible(text[end - 1]):
         end -= 1
+    return start, end
+
+
+def _trim(text: str) -> str:
+    start, end = _bounds(text)
     return text[start:end]
 
 
@@ -84,15 +90,28 @@ def normalise(text: str) -> str:
     return CONTROL_RE.sub("", text)
 
 
-def text_clean(text: str, *, label: str, max_length: int, multiline: bool) -> str:
-    """The text as it will be stored, "" when nothing visible is left, or TextRefused."""
-    text = _trim(normalise(text))
+def text_clean(text: str, *, label: str, max_length: int, multiline: bool, trim: bool = True) -> str:
+    """The text as it will be stored, "" when nothing visible is left, or TextRefused.
+
+    `trim=False` keeps what surrounds the visible text exactly as it came (a leading tab or
+    carriage return included): the import checks a cell's first character for a formula after
+    this, and a cell that starts with one is refused there rather than quietly changed."""
+    if trim:
+        text = trimmed = _trim(normalise(text))
+    else:
+        text = unicodedata.normalize("NFC", text)
+        start, end = _bounds(text)
+        trimmed = normalise(text[start:end])
+        text = text[:start] + trimmed + text[end:]
+    if not trimmed:
+        return ""
     if not multiline:
-        if "\n" in text:
+        if "\n" in trimmed:
             raise TextRefused(f"{label} must be on one line: remove the line break")
-        text = text.replace("\t", " ")
-    if len(text) > max_length:
-        raise TextRefused(f"{label} must be {max_length:,} characters or fewer (it has {len(text):,})")
+        if trim:
+            text = text.replace("\t", " ")
+    if len(trimmed) > max_length:
+        raise TextRefused(f"{label} must be {max_length:,} characters or fewer (it has {len(trimmed):,})")
     return text
 
 

@@ -41,6 +41,7 @@ from inspections.models import (
     ProgressUpdate,
     Theme,
     TrackedItem,
+    evidence_file_name,
 )
 from notifications.services import message_enqueue
 
@@ -80,6 +81,16 @@ class ItemChanged(TransitionRefused):
 
     def __init__(self) -> None:
         super().__init__(CHANGED_MESSAGE)
+
+
+REVIEW_CHANGED_MESSAGE = "Someone else saved judgements in this review while you were working on it"
+
+
+class ReviewChanged(TransitionRefused):
+    """Someone else saved the review's judgements after the judging page was shown."""
+
+    def __init__(self) -> None:
+        super().__init__(REVIEW_CHANGED_MESSAGE)
 
 
 # --- Who may act ------------------------------------------------------------------------------
@@ -324,7 +335,7 @@ def _store_evidence(*, update: ProgressUpdate, uploads: list[_CheckedUpload]) ->
         upload.seek(0)
         evidence = EvidenceFile(
             update=update,
-            original_name=(upload.name or "evidence")[-255:],
+            original_name=evidence_file_name(upload.name or "", checked.content_type)[-255:],
             content_type=checked.content_type,
             size=upload.size,
             sha256=digest.hexdigest(),
@@ -747,9 +758,16 @@ class JudgementRow:
     public_comment: str = ""  # published in the register with the judgement's date
 
 
-def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
+def review_judgements_save(
+    *, review: FollowUpReview, user: User, rows: Sequence[JudgementRow], version: int | None
+) -> int:
     """Save the judgements of one review, all or nothing. A judgement records progress; it never
-    changes an item's status. Returns how many judgements were recorded or changed."""
+    changes an item's status. Returns how many judgements were recorded or changed.
+
+    `version` is the review's version the judging page was shown (None: a page that carried none).
+    As for items, a save that would change anything runs only if the review is still at that
+    version, and bumps it; otherwise ReviewChanged, and nothing is written, so a second reviewer
+    working from a stale page cannot overwrite the first one's judgements unawares."""
     permissions.require_staff(user)
     item_ids = set(TrackedItem.objects.filter(finding__inspection_id=review.inspection_id).values_list("id", flat=True))
     for row in rows:
@@ -759,24 +777,35 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
             raise TransitionRefused(f"Choose a judgement for {row.item}")
         if not row.progress and not (is_blank(row.commentary) and is_blank(row.public_comment)):
             raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary")
+    if version != review.version:
+        raise ReviewChanged()
     existing = {j.item_id: j for j in review.judgements.all()}
     now = timezone.now()
+    changes = []
+    for row in rows:
+        commentary = "" if is_blank(row.commentary) else row.commentary.strip()
+        public_comment = "" if is_blank(row.public_comment) else row.public_comment.strip()
+        judgement = existing.get(row.item.pk)
+        if not row.progress:
+            continue
+        if (
+            judgement
+            and judgement.progress == row.progress
+            and judgement.commentary == commentary
+            and not public_comment
+        ):
+            continue
+        changes.append((row, commentary, public_comment, judgement))
+    if not changes:
+        return 0
     changed = 0
     with transaction.atomic():
+        # The guard against a save that lands between the check above and this write.
+        if FollowUpReview.objects.filter(pk=review.pk, version=version).update(version=F("version") + 1) != 1:
+            raise ReviewChanged()
+        review.version = version + 1
         data_changed()
-        for row in rows:
-            commentary = row.commentary.strip()
-            public_comment = row.public_comment.strip()
-            judgement = existing.get(row.item.pk)
-            if not row.progress:
-                continue
-            if (
-                judgement
-                and judgement.progress == row.progress
-                and judgement.commentary == commentary
-                and not public_comment
-            ):
-                continue
+        for row, commentary, public_comment, judgement in changes:
             if judgement:
                 judgement.progress, judgement.commentary = row.progress, commentary
                 judgement._history_user = user

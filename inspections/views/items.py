@@ -375,8 +375,11 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage.") from None
+    # Always a download (Content-Disposition: attachment), of the type read from its bytes when it
+    # was uploaded, under a name whose extension matches that type, and never sniffed: a browser
+    # cannot be led to open evidence as a page.
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

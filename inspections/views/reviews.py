@@ -10,7 +10,7 @@ from accounts.permissions import require_staff
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from inspections import forms, selectors, services
-from inspections.models import FollowUpReview, TrackedItem
+from inspections.models import FollowUpReview, Judgement, TrackedItem
 
 
 def _inspection_crumbs(inspection) -> list[tuple[str, str | None]]:
@@ -106,8 +106,11 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     by_id = {item.pk: item for item in items}
     problem = ""
+    version = review.version
+    saved_now: dict[int, object] = {}
     if request.method == "POST":
         formset = forms.JudgementFormSet(request.POST, initial=initial)
+        version = _posted_id(request.POST.get("version"))
         if formset.is_valid():
             posted_ids = [form.cleaned_data.get("item_id") for form in formset.forms]
             if sorted(posted_ids) != sorted(by_id):
@@ -123,7 +126,18 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
                     for form in formset.forms
                 ]
                 try:
-                    changed = services.review_judgements_save(review=review, user=request.user, rows=rows)
+                    changed = services.review_judgements_save(
+                        review=review, user=request.user, rows=rows, version=version
+                    )
+                except services.ReviewChanged as error:
+                    # Keep everything typed, show what is saved now beside each row that differs,
+                    # and carry the new version, so a deliberate second save is possible.
+                    review.refresh_from_db()
+                    version = review.version
+                    saved_now = _differences(review=review, rows=rows)
+                    problem = (
+                        f"{error.message}. What you typed is kept: check the judgements now saved, then save again."
+                    )
                 except services.TransitionRefused as error:
                     problem = error.message
                 else:
@@ -133,6 +147,7 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
         formset = forms.JudgementFormSet(initial=initial)
     # Rows follow the posted order; a tampered item id shows no row rather than someone else's.
     rows = [(by_id.get(_posted_id(form["item_id"].value())), form) for form in formset.forms]
+    rows = [(item, form, saved_now.get(item.pk)) for item, form in rows if item is not None]
     title = _review_title(review)
     return render(
         request,
@@ -141,7 +156,8 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "title": title,
             "formset": formset,
-            "rows": [(item, form) for item, form in rows if item is not None],
+            "rows": rows,
+            "version": version if version is not None else review.version,
             "problem": problem,
             "today": london_today(),
             "crumbs": [
@@ -151,6 +167,17 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _differences(*, review: FollowUpReview, rows: list) -> dict[int, Judgement]:
+    """The judgements now saved in the review that differ from what the user typed, by item."""
+    saved = {j.item_id: j for j in review.judgements.all()}
+    return {
+        row.item.pk: saved[row.item.pk]
+        for row in rows
+        if row.item.pk in saved
+        and (saved[row.item.pk].progress, saved[row.item.pk].commentary) != (row.progress, row.commentary.strip())
+    }
 
 
 def _posted_id(value: object) -> int | None:

@@ -26,8 +26,9 @@ def inspection_items(force, other_force):
     ]
 
 
-def _formset(items, rows):
+def _formset(items, rows, version=1):
     data = {
+        "version": str(version),
         "form-TOTAL_FORMS": str(len(items)),
         "form-INITIAL_FORMS": str(len(items)),
         "form-MIN_NUM_FORMS": "0",
@@ -154,7 +155,10 @@ def test_an_item_of_another_inspection_is_refused(staff_user, inspection_items, 
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     with pytest.raises(services.TransitionRefused, match="not an item of this review"):
         services.review_judgements_save(
-            review=review, user=staff_user, rows=[services.JudgementRow(item=other_item, progress="good")]
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=other_item, progress="good")],
         )
     assert not Judgement.objects.exists()
 
@@ -163,9 +167,33 @@ def test_rejudging_changes_the_judgement_and_records_it_once(staff_user, inspect
     item = inspection_items[0]
     review = factories.FollowUpReviewFactory(inspection=item.finding.inspection)
     save = services.review_judgements_save
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]) == 1
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]) == 0
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="good")]) == 1
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="insufficient")],
+        )
+        == 1
+    )
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="insufficient")],
+        )
+        == 0
+    )
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="good")],
+        )
+        == 1
+    )
     assert Judgement.objects.get().progress == "good"
     assert ItemEvent.objects.filter(item=item, kind="judged").count() == 2
     item.refresh_from_db()
@@ -176,8 +204,12 @@ def test_judging_an_older_review_late_does_not_overwrite_the_latest(staff_user, 
     item = inspection_items[0]
     newer = factories.FollowUpReviewFactory(inspection=item.finding.inspection, review_date=dt.date(2026, 1, 15))
     older = factories.FollowUpReviewFactory(inspection=item.finding.inspection, review_date=dt.date(2025, 9, 1))
-    services.review_judgements_save(review=newer, user=staff_user, rows=[services.JudgementRow(item, "good")])
-    services.review_judgements_save(review=older, user=staff_user, rows=[services.JudgementRow(item, "no_meaningful")])
+    services.review_judgements_save(
+        review=newer, version=newer.version, user=staff_user, rows=[services.JudgementRow(item, "good")]
+    )
+    services.review_judgements_save(
+        review=older, version=older.version, user=staff_user, rows=[services.JudgementRow(item, "no_meaningful")]
+    )
     item.refresh_from_db()
     assert item.latest_progress == "good"
 
@@ -188,7 +220,7 @@ def test_only_staff_judge(who, request, inspection_items):
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     with pytest.raises(PermissionDenied):
         services.review_judgements_save(
-            review=review, user=user, rows=[services.JudgementRow(inspection_items[0], "good")]
+            review=review, version=review.version, user=user, rows=[services.JudgementRow(inspection_items[0], "good")]
         )
     assert not Judgement.objects.exists()
 
@@ -197,6 +229,7 @@ def test_a_liaison_officer_sees_only_their_forces_judgements(client, liaison_use
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[
             services.JudgementRow(inspection_items[0], "good", "Ours."),
@@ -220,7 +253,10 @@ def test_the_judging_and_review_pages_cost_the_same_for_5_or_43_forces(
     ]
     review = factories.FollowUpReviewFactory(inspection=finding.inspection)
     services.review_judgements_save(
-        review=review, user=staff_user, rows=[services.JudgementRow(item, "reasonable", "Fine.") for item in items]
+        review=review,
+        version=review.version,
+        user=staff_user,
+        rows=[services.JudgementRow(item, "reasonable", "Fine.") for item in items],
     )
     client.force_login(staff_user)
     judge = reverse("inspections:review_judge", kwargs={"pk": review.pk})
