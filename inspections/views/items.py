@@ -371,6 +371,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_visible_or_404(selectors.evidence_visible_to(user=request.user), pk=pk)
+    # Local disk or S3-compatible object storage (EVIDENCE_S3_BUCKET): read through the storage,
+    # so the same checks guard both.
+    if not evidence.file.storage.exists(evidence.file.name):
+        raise Http404("The file is missing from storage.")
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
