@@ -128,7 +128,7 @@ def _check_record(record: list[object], row: int, keys: list[str] | None) -> lis
         if len(cell) > CELL_MAX_CHARS:
             raise ImportFileError(
                 f"{_where(row, index, keys)}: the cell holds {len(cell):,} characters, more than the "
-                f"{CELL_MAX_CHARS:,} a cell may hold. Shorten it and upload the file again."
+                f"{CELL_MAX_CHARS:,} characters a cell may hold. Shorten it and upload the file again."
             )
         char = control_character(cell)
         if char is not None:

@@ -2,11 +2,14 @@
 
 import pytest
 from django import forms
+from django.urls import reverse
 
 from core.forms import GovukForm, TextPolicyForm
 from core.text import LONG_TEXT_MAX, TextRefused, control_character, is_blank, single_line, text_clean
 from imports.forms import InspectionForm
+from inspections import services
 from inspections.forms import JudgementForm, UpdateForm
+from inspections.models import ProgressUpdate
 from users.forms import UserCreateForm
 
 
@@ -137,3 +140,16 @@ def test_every_text_field_of_every_form_follows_the_policy():
                 assert field.max_length, f"{cls.__name__}.{name} states no limit"
                 checked += 1
     assert checked >= 10
+
+
+@pytest.mark.django_db
+def test_an_update_of_only_zero_width_spaces_is_not_saved_through_the_page_or_the_service(client, liaison_user, item):
+    client.force_login(liaison_user)
+    response = client.post(
+        reverse("inspections:item_update", kwargs={"pk": item.pk}),
+        {"version": item.version, "narrative": "\u200b\u200c\u200d\u2060\ufeff"},
+    )
+    assert response.status_code == 200 and "Enter the progress update" in response.content.decode()
+    with pytest.raises(services.TransitionRefused, match="Enter the progress update"):
+        services.item_update_post(item=item, user=liaison_user, version=item.version, narrative="\u200b \u200b")
+    assert not ProgressUpdate.objects.exists()

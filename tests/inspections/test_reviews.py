@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.roles import Role
 from inspections import services
 from inspections.models import FollowUpReview, ItemEvent, Judgement, TrackedItem
 from tests import factories
+from tests.conftest import _user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,53 @@ def test_the_judging_and_review_pages_cost_the_same_for_5_or_43_forces(
     with django_assert_num_queries(8):
         response = client.get(detail)
     assert response.content.decode().count("Reasonable progress") == forces
+
+
+def test_a_second_reviewer_saving_from_a_stale_page_is_told_and_keeps_what_they_typed(
+    client, staff_user, inspection_items
+):
+    second = _user_with_role(Role.STAFF, username="second.reviewer")
+    review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
+    url = reverse("inspections:review_judge", kwargs={"pk": review.pk})
+    # Both open the judging page at version 1.
+    client.force_login(second)
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    client.force_login(staff_user)
+    first = client.post(url, _formset(inspection_items, [("good", "Strong."), ("reasonable", ""), ("", "")], 1))
+    assert first.status_code == 302
+
+    client.force_login(second)
+    stale = _formset(inspection_items, [("insufficient", "Backlog of 500."), ("", ""), ("", "")], 1)
+    response = client.post(url, stale)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved judgements in this review while you were working on it" in page
+    assert "Backlog of 500." in page and 'value="insufficient" checked' in page
+    assert "Now saved by someone else: Good progress" in page and "Strong." in page
+    assert 'name="version" value="2"' in page
+    # The first reviewer's judgements and timelines are intact.
+    assert {j.item_id: j.progress for j in Judgement.objects.all()} == {
+        inspection_items[0].pk: "good",
+        inspection_items[1].pk: "reasonable",
+    }
+    assert ItemEvent.objects.filter(kind="judged").count() == 2
+
+    # Having looked, the second reviewer saves deliberately with the version the page now carries.
+    assert client.post(url, {**stale, "version": "2"}).status_code == 302
+    assert Judgement.objects.get(item=inspection_items[0]).progress == "insufficient"
+
+
+def test_the_service_refuses_a_stale_version_and_writes_nothing(staff_user, inspection_items):
+    item = inspection_items[0]
+    review = factories.FollowUpReviewFactory(inspection=item.finding.inspection)
+    services.review_judgements_save(
+        review=review, version=1, user=staff_user, rows=[services.JudgementRow(item=item, progress="good")]
+    )
+    assert review.version == 2
+    stale = FollowUpReview.objects.get(pk=review.pk)
+    with pytest.raises(services.ReviewChanged):
+        services.review_judgements_save(
+            review=stale, version=1, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]
+        )
+    assert Judgement.objects.get().progress == "good"
+    assert ItemEvent.objects.filter(kind="judged").count() == 1
