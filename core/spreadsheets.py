@@ -24,8 +24,9 @@ from core.text import CONTROL_RE, LINE_BREAK_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Anything `clean` would change: a line break other than LF, or a control character.
-NEEDS_CLEANING_RE = re.compile(f"{LINE_BREAK_RE.pattern}|{CONTROL_RE.pattern}")
+# Anything `clean` would change: a line break other than LF, or a control character. One character
+# class (CR LF starts with CR), which the regular-expression engine scans fastest.
+NEEDS_CLEANING_RE = re.compile(f"[\r\x0b\x0c\x85\u2028\u2029{CONTROL_RE.pattern[1:-1]}]")
 ROWS_PER_WRITE = 1000
 
 

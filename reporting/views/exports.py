@@ -71,13 +71,15 @@ def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
     target_at = fields.index("current_target_date")
     open_statuses = frozenset(TrackedItem.OPEN_STATUSES)
     labelled = [(i, LABELS[field]) for i, field in enumerate(fields) if field in LABELS]
-    texts = [i for i, field in enumerate(fields) if field not in PLAIN]
+    # Free text: the labels of known choices are the service's own words, clean already.
+    texts = [i for i, field in enumerate(fields) if field not in PLAIN and field not in LABELS]
     prefixes = "".join(FORMULA_PREFIXES)
     dirty = NEEDS_CLEANING_RE.search
     for row in rows:
         cells = list(row)
         for i, names in labelled:
-            cells[i] = names.get(cells[i], cells[i])
+            label = names.get(cells[i])
+            cells[i] = label if label is not None else cell(cells[i])
         for i in texts:
             value = cells[i]
             if value and (value[0] in prefixes or dirty(value)):
