@@ -13,28 +13,24 @@ Each text cell is cleaned for the format, then neutralised:
 
 import csv
 import io
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-from core.text import CONTROL_RE, LINE_BREAK_RE
+from core.text import NOT_PRINTABLE_RE, printable
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Anything `clean` would change: a line break other than LF, or a control character. One character
-# class (CR LF starts with CR), which the regular-expression engine scans fastest.
-NEEDS_CLEANING_RE = re.compile(f"[\r\x0b\x0c\x85\u2028\u2029{CONTROL_RE.pattern[1:-1]}]")
+# Anything `clean` would change.
+NEEDS_CLEANING_RE = NOT_PRINTABLE_RE
 ROWS_PER_WRITE = 1000
 
 
 def clean(value: str) -> str:
     """Text as a file can hold it: plain line breaks, no other control characters."""
-    if NEEDS_CLEANING_RE.search(value) is None:
-        return value
-    return CONTROL_RE.sub("", LINE_BREAK_RE.sub("\n", value))
+    return printable(value)
 
 
 def neutralise(value: object) -> object:

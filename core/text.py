@@ -83,6 +83,19 @@ def control_character(text: str) -> str | None:
     return match.group() if match else None
 
 
+# Anything `printable` would change: a line break other than LF, or a control character. One
+# character class (CR LF starts with CR), which the regular-expression engine scans fastest.
+NOT_PRINTABLE_RE = re.compile(f"[\r\x0b\x0c\x85\u2028\u2029{CONTROL_RE.pattern[1:-1]}]")
+
+
+def printable(text: str) -> str:
+    """Stored text as a file or feed can hold it, on the way out: plain line breaks, no other
+    control characters (an XML document, so an Excel file or an Atom feed, cannot hold them)."""
+    if NOT_PRINTABLE_RE.search(text) is None:
+        return text
+    return CONTROL_RE.sub("", LINE_BREAK_RE.sub("\n", text))
+
+
 def normalise(text: str) -> str:
     """Steps 1 to 3 of the policy: NFC, plain line breaks, no other control characters."""
     text = unicodedata.normalize("NFC", text)

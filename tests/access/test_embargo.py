@@ -2,12 +2,14 @@
 whose publication date is a month away, with an overdue item and one due soon for each force,
 progress updates, evidence, a follow-up review and judgement, an escalation and an extension.
 
-1. No page, download or API answer that a liaison officer can read changes at all when it is
-   added: not a line of its text, and not a count (every page is fetched before and after, with
-   the cache emptied, and compared).
+1. No page, download, feed or API answer that a liaison officer or the public can read changes at
+   all when it is added: not a line of its text, and not a count (every page is fetched before and
+   after, with the cache emptied, and compared).
 2. Every URL of one of its objects (every case of the matrix, pointed at the embargoed twin of
-   the world's objects) answers 404 to both liaison officers, GET and POST, changing nothing; staff
-   and managers get what they get for the world's own objects.
+   the world's objects) answers 404 to both liaison officers and the public, GET and POST,
+   changing nothing (or what any object of the kind answers them: "sign in first", "method not
+   allowed"); the public register answers 404 to everyone; staff and managers get what they get
+   for the world's own objects.
 """
 
 import copy
@@ -26,7 +28,10 @@ from tests.access.conftest import EMBARGO_MARK, build_embargoed
 from tests.access.matrix import database_fingerprint
 from tests.access.test_matrix import DECLARED
 
-OUTSIDE = ("own_liaison", "other_liaison")
+# Outside the inspectorate: the two forces' liaison officers, and the public (the register).
+OUTSIDE = ("anonymous", "own_liaison", "other_liaison")
+# The public register answers everyone alike, the inspectorate too: nothing embargoed is public.
+PUBLIC = "register:"
 # The health check reports how long the database took to answer: it shows no data of anyone's.
 NOT_DATA = {"healthz"}
 INSIDE = ("staff", "manager")
@@ -49,13 +54,20 @@ def _seen(response) -> object:
     return (response.status_code, response.get("Location", ""), text)
 
 
+def _sign_in(client, world, role: str) -> None:
+    if world.users[role] is None:
+        client.logout()
+    else:
+        client.force_login(world.users[role])
+
+
 def _fetch(client, world, case, role) -> object:
     """One page as `role` sees it, in a savepoint: a case that puts the world in a state first
     (kwargs) leaves nothing behind, and the cached dashboard figures are not reused."""
     savepoint = transaction.savepoint()
     try:
         cache.clear()
-        client.force_login(world.users[role])
+        _sign_in(client, world, role)
         return _seen(client.get(_url(case, world)))
     finally:
         transaction.savepoint_rollback(savepoint)
@@ -69,6 +81,7 @@ def test_nothing_a_force_can_read_changes_when_an_embargoed_inspection_is_added(
             for role in OUTSIDE
             if case.expected[role] == 200 and case.url_name not in NOT_DATA
         ]
+        assert any(role == "anonymous" for _case, role in pages)  # the public register
         assert len(pages) > 40
         before = {(case.id, role): _fetch(client, world, case, role) for case, role in pages}
         embargoed = build_embargoed(world)
@@ -118,14 +131,20 @@ def test_every_url_of_an_embargoed_object_is_not_found_outside_the_inspectorate(
             savepoint = transaction.savepoint()
             try:
                 twin = _embargoed_world(world, embargoed)
-                client.force_login(world.users[role])
+                _sign_in(client, world, role)
                 url = _url(case, twin)
                 data = case.data(twin) if case.data and method == "POST" else {}
                 before = database_fingerprint()
                 response = client.get(url) if method == "GET" else client.post(url, data)
-                if role in OUTSIDE:
-                    # Not found; or, where every object of the kind answers so, method not allowed.
-                    allowed = {404, 405} if case.expected[role] == 405 else {404}
+                if role in OUTSIDE or case.url_name.startswith(PUBLIC):
+                    # Not found; or what every object of the kind answers for this role: method not
+                    # allowed, or (signed out) "sign in first".
+                    expected = case.expected[role]
+                    allowed = {404} | (set(expected) if isinstance(expected, frozenset) else {expected}) & {
+                        302,
+                        401,
+                        405,
+                    }
                     assert response.status_code in allowed, f"{case.id} as {role}: {response.status_code}"
                     assert database_fingerprint() == before, f"{case.id} as {role} changed the database"
                 elif method == "GET":

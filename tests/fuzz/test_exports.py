@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
@@ -46,7 +47,10 @@ DOWNLOADS = [
     reverse("reporting:item_export") + "?format=xlsx",
     reverse("oversight:meeting_pack") + "?format=xlsx",
     reverse("oversight:meeting_pack"),
-    reverse("imports:open_data"),
+    reverse("register:register_download", kwargs={"fmt": "csv"}),
+    reverse("register:register_download", kwargs={"fmt": "json"}),
+    reverse("register:trail_download", kwargs={"fmt": "csv"}),
+    reverse("register:feed"),
     "/api/v1/items/",
     "/api/v1/findings/",
     "/api/v1/inspections/",
@@ -56,7 +60,7 @@ DOWNLOADS = [
 
 
 # What a form's text reaches: the files and the API (the pages are fetched by the other tests).
-FILES = [url for url in DOWNLOADS if "format=" in url or url.startswith(("/api/v1/findings", "/open-data"))]
+FILES = [url for url in DOWNLOADS if "format=" in url or url.startswith(("/api/v1/findings", "/register/"))]
 
 
 def _download_everything(client: Client, user, urls: list[str] = DOWNLOADS) -> None:
@@ -73,8 +77,10 @@ def _download_everything(client: Client, user, urls: list[str] = DOWNLOADS) -> N
             workbook = load_workbook(io.BytesIO(body), read_only=True)
             assert sum(1 for _ in workbook.worksheets[0].iter_rows()) >= 1
             workbook.close()
-        elif url.startswith("/api/"):
+        elif url.startswith("/api/") or url.endswith(".json"):
             json.loads(body)
+        elif url.endswith("/feed/"):
+            ElementTree.fromstring(body)  # noqa: S314 - our own feed
 
 
 @pytest.mark.django_db

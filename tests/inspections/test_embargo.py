@@ -61,7 +61,10 @@ PAGES = [
     reverse("inspections:inspection_list"),
     reverse("inspections:review_list"),
     reverse("reporting:item_export") + "?format=csv",
-    reverse("imports:open_data"),
+    reverse("register:register_download", kwargs={"fmt": "csv"}),
+    reverse("register:register_download", kwargs={"fmt": "json"}),
+    reverse("register:feed"),
+    reverse("register:home"),
     "/api/v1/items/",
     "/api/v1/findings/",
     "/api/v1/inspections/",
@@ -109,10 +112,10 @@ def test_the_inspectorate_sees_it_before_publication(client, who, request, embar
 
 
 @time_machine.travel(BEFORE, tick=False)
-def test_open_data_leaves_it_out_even_for_staff(client, staff_user, embargoed, published):
+def test_the_public_register_leaves_it_out_even_for_staff(client, staff_user, embargoed, published):
     client.force_login(staff_user)
-    rows = list(csv.reader(io.StringIO(_text(client.get(reverse("imports:open_data"))))))
-    assert [row[6] for row in rows[1:]] == ["A published finding"]
+    rows = list(csv.reader(io.StringIO(_text(client.get(reverse("register:register_download", args=["csv"]))))))
+    assert [row[rows[0].index("finding_text")] for row in rows[1:]] == ["A published finding"]
 
 
 @time_machine.travel(ON_THE_DAY, tick=False)
@@ -121,7 +124,7 @@ def test_on_the_london_morning_of_its_date_the_force_sees_it(client, liaison_use
     assert london_today() == PUBLICATION
     assert SECRET in client.get(reverse("inspections:item_list")).content.decode()
     assert client.get(reverse("inspections:item_detail", kwargs={"pk": embargoed[0].pk})).status_code == 200
-    assert SECRET in _text(client.get(reverse("imports:open_data")))
+    assert SECRET in _text(client.get(reverse("register:register_download", args=["csv"])))
 
 
 def test_a_planned_inspection_without_a_date_is_the_inspectorates_only(client, liaison_user, staff_user, force):

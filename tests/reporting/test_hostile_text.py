@@ -6,14 +6,17 @@ import csv
 import datetime as dt
 import io
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from inspections import services
+from inspections.models import ItemEvent
 from notifications.services import messages_deliver
 from tests import factories
 
@@ -61,12 +64,31 @@ def test_the_meeting_pack_opens_with_the_update_pasted_from_word(client, stored,
     assert client.get(reverse("oversight:meeting_pack")).status_code == 200
 
 
-def test_open_data_writes_the_stored_text_cleaned(client, stored, liaison_user):
-    client.force_login(liaison_user)
-    response = client.get(reverse("imports:open_data"))
+def test_the_public_registers_open_data_writes_the_stored_text_cleaned(client, stored):
+    response = client.get(reverse("register:register_download", kwargs={"fmt": "csv"}))
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
-    assert rows[1][6] == "Assess every child\n at risk within 24 hours."
+    column = rows[0].index("finding_text")
+    assert rows[1][column] == "Assess every child\n at risk within 24 hours."
+    json_file = client.get(reverse("register:register_download", kwargs={"fmt": "json"}))
+    assert json.loads(json_file.getvalue())["rows"][0]["finding_text"] == HOSTILE_FINDING
+
+
+def test_the_public_feeds_are_valid_xml_whatever_the_published_comment(client, stored, staff_user):
+    ItemEvent.objects.create(
+        item=stored,
+        kind=ItemEvent.Kind.JUDGED,
+        at=timezone.now(),
+        actor=staff_user,
+        note="Good progress",
+        public_comment="Audit done.\x0bNext step\x07 agreed.",
+    )
+    for url in (reverse("register:feed"), reverse("register:force_feed", kwargs={"slug": stored.force.slug})):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        feed = ElementTree.fromstring(response.getvalue() if response.streaming else response.content)  # noqa: S314
+        summaries = [e.text for e in feed.iter() if e.tag.endswith("summary")]
+        assert any("Audit done.\nNext step agreed." in (s or "") for s in summaries), summaries
 
 
 def test_the_api_answers_with_the_stored_text_as_json(client, stored, liaison_user):
