@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
+from core.dates import date_bounds, long_date
 from core.refusals import Refusal
 from core.spreadsheets import FORMULA_PREFIXES
 from forces.models import Force
@@ -246,6 +247,11 @@ def _check_rows(*, parsed: ParsedFile, inspection: Inspection) -> tuple[list[dic
                     f'Target date: "{cell_text(target_raw).strip()}" is not a real date. Write it as 31/03/2027 '
                     f"or 2027-03-31"
                 )
+            else:
+                earliest, latest = date_bounds()
+                if not earliest.isoformat() <= target_date <= latest.isoformat():
+                    problems.append(f"Target date: must be between {long_date(earliest)} and {long_date(latest)}")
+                    target_date = None
 
         rows.append(
             {

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.selectors import get_visible_or_404
-from core.spreadsheets import neutralise
+from core.spreadsheets import csv_response, xlsx_response
 from imports import selectors, services
 from imports.forms import InspectionForm, UploadForm
 from imports.models import ImportBatch
@@ -89,34 +86,13 @@ def _too_large() -> str:
 @require_GET
 def template_csv(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="findings-template.csv"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(COLUMNS)
-    for row in TEMPLATE_ROWS:
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
+    return csv_response(filename="findings-template.csv", headings=COLUMNS, rows=TEMPLATE_ROWS)
 
 
 @require_GET
 def template_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     selectors.require_staff(user=request.user)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Findings"
-    sheet.append(list(COLUMNS))
-    for row in TEMPLATE_ROWS:
-        sheet.append([neutralise(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="findings-template.xlsx"'
-    return response
+    return xlsx_response(filename="findings-template.xlsx", sheets=[("Findings", COLUMNS, TEMPLATE_ROWS)])
 
 
 @require_GET

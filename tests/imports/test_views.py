@@ -92,18 +92,18 @@ def test_progress_page_updates_its_figures_in_place_while_working(client, staff_
 def test_templates_download(client, staff_user):
     client.force_login(staff_user)
     response = client.get(reverse("imports:template_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) == 3
     response = client.get(reverse("imports:template_xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert tuple(cell.value for cell in sheet[1]) == COLUMNS
 
 
 def test_the_template_imports_cleanly(client, staff_user, inspection):
     factories.ForceFactory(name="Cleveland Police")
     client.force_login(staff_user)
-    data = client.get(reverse("imports:template_csv")).content
+    data = client.get(reverse("imports:template_csv")).getvalue()
     _upload(client, inspection, data)
     assert ImportBatch.objects.get().problem_count == 0
 
