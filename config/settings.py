@@ -207,20 +207,14 @@ if EVIDENCE_S3_BUCKET:
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
 
-# Request limits (README, Security). The whole body of a form with files: refused from its
-# Content-Length before it is read (core.uploads). Fields other than files: Django's own limit.
+# Request limits (README, Security). The whole body: REQUEST_MAX_BYTES below, refused from its
+# Content-Length before it is read (core.middleware). Fields other than files: Django's own limit.
 # Files in one request: a form refuses more than EVIDENCE_MAX_FILES with a message; a request with
 # more than twice that is refused outright. Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are
-# spooled to a temporary file, never held in memory.
-REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=60 * 1024 * 1024)
+# spooled to a temporary file, never held in memory. Each of these answers the "too large" page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * EVIDENCE_MAX_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_HANDLERS = [
-    "core.uploads.RequestSizeLimitHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # For the file-based backend (the end-to-end Celery test reads the emails a real worker writes).
