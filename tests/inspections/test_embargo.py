@@ -16,7 +16,7 @@ from django.urls import reverse
 from core.dates import london_today
 from inspections import services
 from inspections.models import ItemEvent
-from inspections.overdue.clocks import clocks_sweep
+from inspections.overdue.clocks import clocks, clocks_sweep
 from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
 from inspections.overdue.reminders import reminders_enqueue
 from notifications.models import Message
@@ -146,11 +146,32 @@ def test_the_sweep_starts_no_clock_before_publication(embargoed):
     item.save()
     with time_machine.travel(BEFORE, tick=False):
         counts = clocks_sweep()
-    assert not any(counts[f"{clock}_flagged"] for clock in ("overdue", "response", "action_plan", "verification"))
+    assert {name: n for name, n in counts.items() if n} == {}
     assert not ItemEvent.objects.exists()
     with time_machine.travel(ON_THE_DAY, tick=False):
         counts = clocks_sweep()
     assert counts["overdue_flagged"] == 1 and counts["verification_flagged"] == 1
+
+
+def test_the_clocks_set_on_the_report_wait_for_publication_too(force):
+    # A fire report whose authority's action plan is due before it is published (a date set early),
+    # and an undated item whose next review date has passed: neither clock runs under embargo.
+    fire = factories.ForceFactory(name="Testshire Fire and Rescue Service", kind="fire")
+    inspection = factories.InspectionFactory(published_on=PUBLICATION, authority_plan_due_on=dt.date(2026, 6, 1))
+    inspection.forces.add(fire)
+    factories.TrackedItemFactory(finding__inspection=inspection, finding__target_date=dt.date(2026, 12, 1), force=fire)
+    undated = factories.TrackedItemFactory(finding__inspection=inspection, finding__target_date=None, force=force)
+    undated.current_target_date = undated.original_target_date = None
+    undated.review_by = dt.date(2026, 6, 1)
+    undated.save()
+    assert {"authority_plan", "review"} <= {clock.name for clock in clocks()}
+    with time_machine.travel(BEFORE, tick=False):
+        counts = clocks_sweep()
+    assert {name: n for name, n in counts.items() if n} == {}
+    assert not ItemEvent.objects.exists()
+    with time_machine.travel(ON_THE_DAY, tick=False):
+        counts = clocks_sweep()
+    assert counts["authority_plan_flagged"] == 1 and counts["review_flagged"] == 1
 
 
 @time_machine.travel(BEFORE, tick=False)
