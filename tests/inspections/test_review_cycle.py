@@ -172,8 +172,9 @@ def test_judged_undated_items_take_the_reviews_next_review_date(force, staff_use
 # --- Through the pages -----------------------------------------------------------------------------
 
 
-def _formset(items, rows):
+def _formset(items, rows, version=1):
     data = {
+        "version": str(version),
         "form-TOTAL_FORMS": str(len(items)),
         "form-INITIAL_FORMS": str(len(items)),
         "form-MIN_NUM_FORMS": "0",
