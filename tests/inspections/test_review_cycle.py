@@ -253,3 +253,23 @@ def test_a_tampered_confirmation_closes_nothing(client, concern, staff_user):
         assert response.status_code == 400
         assert "There is a problem" in response.content.decode()
     assert not TrackedItem.objects.filter(status="complete").exists()
+
+
+def test_a_stale_judging_page_shows_the_verdict_saved_meanwhile(client, concern, staff_user):
+    inspection, _coc_item, rec_items = concern
+    review = _review(inspection, staff_user, items=rec_items)
+    url = reverse("inspections:review_judge", kwargs={"pk": review.pk})
+    client.force_login(staff_user)
+    # Someone saves "good, complete" for the first recommendation after this page was shown at version 1.
+    services.review_judgements_save(
+        review=review,
+        version=1,
+        user=staff_user,
+        rows=[services.JudgementRow(item=rec_items[0], progress="good", verdict="complete")],
+    )
+    stale = client.post(url, _formset(rec_items, [("good", False), ("", False), ("", False)], version=1))
+    page = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Now saved by someone else: Good progress, recommendation complete" in page
+    assert 'name="version" value="2"' in page
+    assert Judgement.objects.get().verdict == "complete"
