@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from core.dates import london_today
+from core.forms import TextPolicyForm
 from inspections.models import Finding, Inspection, TrackedItem
 
 
@@ -28,6 +29,7 @@ class InspectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Inspection
+        form = TextPolicyForm  # the text policy (core/text.py) for the slugs and words asked for
         fields = ["programme", "published", "force"]
 
     def filter_force(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -42,6 +44,7 @@ class FindingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Finding
+        form = TextPolicyForm  # the text policy (core/text.py) for the slugs and words asked for
         fields = ["inspection", "programme", "category", "theme"]
 
     def filter_theme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -63,6 +66,7 @@ class TrackedItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = TrackedItem
+        form = TextPolicyForm  # the text policy (core/text.py) for the slugs and words asked for
         fields = ["force", "status", "response", "category", "inspection", "finding", "programme", "overdue"]
 
     def filter_theme(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

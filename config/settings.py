@@ -187,8 +187,39 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Evidence files: the largest upload accepted (bytes). Their type is read from their bytes.
+# Evidence files on many machines: with EVIDENCE_S3_BUCKET set they are stored in S3-compatible
+# object storage (django-storages) that every web process and worker shares; without it, on local
+# disk under MEDIA_ROOT (one machine). Either way they are private and served only by the
+# service's own download view, after its access checks. Credentials come from AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY, or from the machine's role.
+EVIDENCE_S3_BUCKET = env.str("EVIDENCE_S3_BUCKET", default="")
+if EVIDENCE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("EVIDENCE_S3_REGION", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default=""),
+            "addressing_style": env.str("EVIDENCE_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+# Evidence files: the largest upload accepted (bytes), and how many one update may carry. Their
+# type is read from their bytes.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
+
+# Request limits (README, Security). The whole body: REQUEST_MAX_BYTES below, refused from its
+# Content-Length before it is read (core.middleware). Fields other than files: Django's own limit.
+# Files in one request: a form refuses more than EVIDENCE_MAX_FILES with a message; a request with
+# more than twice that is refused outright. Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are
+# spooled to a temporary file, never held in memory. Each of these answers the "too large" page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * EVIDENCE_MAX_FILES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Email. The console backend prints every email (set-password links included) to the log: fine
 # for development, refused with DEBUG off unless ALLOW_CONSOLE_EMAIL=1 says it is meant.

@@ -1,9 +1,14 @@
-"""GOV.UK form rendering for Django forms: widget classes, the GOV.UK date input, error styling."""
+"""GOV.UK form rendering for Django forms: widget classes, the GOV.UK date input, error styling,
+and the text policy (core/text.py) applied to every text field of every form."""
 
 import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from core.dates import date_bounds, long_date
+from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextRefused, text_clean
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
@@ -42,12 +47,25 @@ class GovukDateWidget(forms.MultiWidget):
 
 
 class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, within DATE_RANGE_YEARS of today (core.dates) unless
+    `bounded=False`: a target of 31/12/9999 is a typing mistake, never a plan."""
+
     widget = GovukDateWidget
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, bounded: bool = True, **kwargs) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         kwargs.setdefault("require_all_fields", False)
+        self.bounded = bounded
         super().__init__(fields=fields, **kwargs)
+
+    def clean(self, value):
+        date = super().clean(value)
+        if date is not None and self.bounded:
+            earliest, latest = date_bounds()
+            if not earliest <= date <= latest:
+                label = self.label or "The date"
+                raise ValidationError(f"{label} must be between {long_date(earliest)} and {long_date(latest)}")
+        return date
 
     def compress(self, data_list: list) -> dt.date | None:
         if not data_list or not any(data_list):
@@ -67,8 +85,63 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{label} must be a real date") from None
 
 
-class GovukFormMixin:
-    """Adds GOV.UK classes to every widget, and the error variant to fields with errors."""
+def _label(field: forms.Field, name: str) -> str:
+    label = str(field.label or name.replace("_", " ").capitalize())
+    return label.removesuffix(" (optional)")
+
+
+def text_policy_apply(field: forms.CharField, name: str) -> None:
+    """Make a text field follow the text policy (core/text.py): its value normalised, control
+    characters removed, invisible-only text treated as empty (so a required field says "Enter
+    ..."), line breaks refused in one-line fields, and a stated length limit (the field's own
+    max_length, else LONG_TEXT_MAX for a text area and SHORT_TEXT_MAX for a one-line box)."""
+    if getattr(field, "text_policy", False):
+        return
+    multiline = getattr(field, "multiline", isinstance(field.widget, forms.Textarea))
+    limit = field.max_length or (LONG_TEXT_MAX if multiline else SHORT_TEXT_MAX)
+    field.max_length = limit
+    field.widget.attrs["maxlength"] = str(limit)
+    # The policy refuses over-long text with the field's name; Django's own check would repeat it.
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    label = _label(field, name)
+    to_python = field.to_python
+
+    def policy_to_python(value):
+        value = to_python(value)
+        if not isinstance(value, str) or value == "":
+            return value
+        try:
+            cleaned = text_clean(value, label=label, max_length=limit, multiline=multiline)
+        except TextRefused as error:
+            raise ValidationError(str(error), code="text_policy") from None
+        return cleaned if cleaned else field.empty_value
+
+    field.to_python = policy_to_python
+    field.text_policy = True
+
+
+def _takes_text(field: forms.Field) -> bool:
+    # Passwords are compared as typed: never normalised. Hidden fields carry the form's own values.
+    return isinstance(field, forms.CharField) and not isinstance(field.widget, (forms.PasswordInput, forms.HiddenInput))
+
+
+class TextPolicyMixin:
+    """Every text field of the form follows the text policy (core/text.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if _takes_text(field):
+                text_policy_apply(field, name)
+
+
+class TextPolicyForm(TextPolicyMixin, forms.Form):
+    """A plain form under the text policy (the API's filters)."""
+
+
+class GovukFormMixin(TextPolicyMixin):
+    """Adds GOV.UK classes to every widget, and the error variant to fields with errors; every text
+    field follows the text policy."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,36 @@
-"""Cells for CSV and Excel files that people open in a spreadsheet program."""
+"""Cells for CSV and Excel files that people open in a spreadsheet program, and the one writer of
+each: every download of the service (the recommendations, the meeting pack, open data, the import
+templates) goes through here, so whatever is stored can be written.
+
+Each text cell is cleaned for the format, then neutralised:
+- cleaned: line breaks made plain (a vertical tab or form feed, what Word pastes for a manual
+  line break, becomes a line feed) and every other control character removed. An Excel file is
+  XML, which cannot hold them at all (openpyxl raises IllegalCharacterError); a CSV could, but the
+  programs that open it stumble on them, and both downloads should hold the same text. Text saved
+  through the forms and imports is clean already (core/text.py); this holds for anything older.
+- neutralised: text that a spreadsheet would run as a formula gets a leading apostrophe.
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+from core.text import NOT_PRINTABLE_RE, printable
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Anything `clean` would change.
+NEEDS_CLEANING_RE = NOT_PRINTABLE_RE
+ROWS_PER_WRITE = 1000
+
+
+def clean(value: str) -> str:
+    """Text as a file can hold it: plain line breaks, no other control characters."""
+    return printable(value)
 
 
 def neutralise(value: object) -> object:
@@ -10,3 +40,64 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def cell(value: object) -> object:
+    """One value as a cell: text cleaned, then neutralised (cleaning first, so a control character
+    cannot hide a formula); numbers, dates and None as they are."""
+    if isinstance(value, str):
+        return neutralise(clean(value))
+    return value
+
+
+def cells(row: Iterable[object]) -> list[object]:
+    return [cell(value) for value in row]
+
+
+def csv_stream(headings: Sequence[str], rows: Iterable[Sequence[object]], *, cleaned: bool = False) -> Iterator[str]:
+    """CSV text in pieces of ROWS_PER_WRITE rows, starting with a byte-order mark so that Excel
+    reads it as UTF-8 (csv.writer writes None as an empty cell). `cleaned=True` when every row has
+    been through `cell` already (the recommendations export does it inline, for speed)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(cells(headings))
+    pending = 0
+    for row in rows:
+        writer.writerow(row if cleaned else cells(row))
+        pending += 1
+        if pending == ROWS_PER_WRITE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def csv_response(*, filename: str, headings: Sequence[str], rows: Iterable[Sequence[object]], cleaned: bool = False):
+    response = StreamingHttpResponse(
+        csv_stream(headings, rows, cleaned=cleaned), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_write(file, *, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
+    """An Excel workbook of (title, headings, rows) sheets, written to `file`. openpyxl's
+    write-only workbook keeps rows on disk, never in memory; every cell goes through `cell`."""
+    workbook = Workbook(write_only=True)
+    for title, headings, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(cells(headings))
+        for row in rows:
+            sheet.append(cells(row))
+    workbook.save(file)
+
+
+def xlsx_response(*, filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]):
+    """The workbook as a download, spooled to a temporary file that is deleted when the response
+    closes."""
+    spool = tempfile.TemporaryFile()
+    xlsx_write(spool, sheets=sheets)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

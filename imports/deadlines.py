@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from core.dates import long_date
 from imports.parsing import cell_text
 
 MONTHS = {
@@ -104,10 +105,6 @@ class Derived:
     day: dt.date | None = None
     how: str = ""
     problem: str = ""
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _number(words: str) -> int | None:

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
-from core.dates import london_today
+from core.dates import date_bounds, london_today
 from core.refusals import Refusal
 from core.spreadsheets import FORMULA_PREFIXES
 from imports.deadlines import DateFormError, long_date, target_derive
@@ -493,9 +493,15 @@ class _Check:
             published_on=report.published if report else None,
             category=row["category"],
         )
+        day = derived.day
         if derived.problem:
             row["problems"].append(f"Target date: {derived.problem}")
-        row["target_date"] = derived.day.isoformat() if derived.day else None
+        elif day is not None:
+            earliest, latest = date_bounds()
+            if not earliest <= day <= latest:
+                row["problems"].append(f"Target date: must be between {long_date(earliest)} and {long_date(latest)}")
+                day = None
+        row["target_date"] = day.isoformat() if day else None
         row["target_how"] = derived.how
 
     def _existing_findings(self) -> dict[int, dict[str, dict]]:

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.selectors import get_visible_or_404
-from core.spreadsheets import neutralise
+from core.spreadsheets import csv_response, xlsx_response
 from imports import selectors, services
 from imports.forms import UploadForm
 from imports.history import RESPONSE_WORDS, STATUS_WORDS
@@ -158,58 +155,37 @@ def _too_large() -> str:
 
 
 def _template_cells(rows: list[dict], columns: tuple[str, ...]) -> list[list[str]]:
-    return [[neutralise(row.get(column, "")) for column in columns] for row in rows]
-
-
-def _csv_download(name: str, columns: tuple[str, ...], rows: list[dict]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    writer.writerows(_template_cells(rows, columns))
-    return response
+    return [[row.get(column, "") for column in columns] for row in rows]
 
 
 @require_GET
 def template_csv(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
-    return _csv_download("findings-template.csv", COLUMNS, TEMPLATE_ROWS)
+    return csv_response(
+        filename="findings-template.csv", headings=COLUMNS, rows=_template_cells(TEMPLATE_ROWS, COLUMNS)
+    )
 
 
 @require_GET
 def history_template_csv(request: HttpRequest) -> HttpResponse:
     selectors.require_staff(user=request.user)
-    return _csv_download("history-template.csv", HISTORY_COLUMNS, TEMPLATE_HISTORY)
+    return csv_response(
+        filename="history-template.csv",
+        headings=HISTORY_COLUMNS,
+        rows=_template_cells(TEMPLATE_HISTORY, HISTORY_COLUMNS),
+    )
 
 
 @require_GET
 def template_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     selectors.require_staff(user=request.user)
-    workbook = Workbook()
-    sheets = [(workbook.active, "Findings", COLUMNS, TEMPLATE_ROWS)]
-    sheets.append((workbook.create_sheet(), "History", HISTORY_COLUMNS, TEMPLATE_HISTORY))
-    for sheet, title, columns, rows in sheets:
-        sheet.title = title
-        sheet.append(list(columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in _template_cells(rows, columns):
-            sheet.append(row)
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 22
-            for cell in column[1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return xlsx_response(
+        filename="findings-template.xlsx",
+        sheets=[
+            ("Findings", COLUMNS, _template_cells(TEMPLATE_ROWS, COLUMNS)),
+            ("History", HISTORY_COLUMNS, _template_cells(TEMPLATE_HISTORY, HISTORY_COLUMNS)),
+        ],
     )
-    response["Content-Disposition"] = 'attachment; filename="findings-template.xlsx"'
-    return response
 
 
 @require_GET

@@ -53,9 +53,14 @@ def forces_matching(word: str) -> QuerySet:
 
 
 class GovukDateFilter(django_filters.Filter):
-    """A date filter entered with the GOV.UK date input (day, month, year)."""
+    """A date filter entered with the GOV.UK date input (day, month, year). A filter only asks, so
+    any real date is accepted (a date typed into a record is bounded: core.dates)."""
 
     field_class = GovukDateField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("bounded", False)
+        super().__init__(*args, **kwargs)
 
 
 class ScopedFilterSet(django_filters.FilterSet):

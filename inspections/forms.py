@@ -4,6 +4,7 @@ the item it was shown, so the service can refuse a change made on a stale page."
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
@@ -47,6 +48,11 @@ class EvidenceField(forms.FileField):
             if self.required:
                 raise ValidationError("Attach at least one evidence file")
             return []
+        if len(files) > settings.EVIDENCE_MAX_FILES:
+            raise ValidationError(
+                f"Choose at most {settings.EVIDENCE_MAX_FILES} files for one update (you chose {len(files)}). "
+                "Post the rest with another update."
+            )
         cleaned = [single(upload, initial) for upload in files]
         errors = []
         for upload in cleaned:
@@ -60,15 +66,13 @@ class EvidenceField(forms.FileField):
 
 
 EVIDENCE_HELP = (
-    "PDF, Word, Excel, PNG, JPEG or GIF files, each up to {mb} MB. You can choose more than one. "
+    "PDF, Word, Excel, PNG, JPEG or GIF files, each up to {mb} MB. You can choose up to {files}. "
     "If the page shows an error, choose the files again."
 )
 
 
 def _evidence_help() -> str:
-    from django.conf import settings
-
-    return EVIDENCE_HELP.format(mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024))
+    return EVIDENCE_HELP.format(mb=settings.EVIDENCE_MAX_BYTES // (1024 * 1024), files=settings.EVIDENCE_MAX_FILES)
 
 
 class ResponseForm(VersionedForm):
@@ -132,7 +136,7 @@ class SubmitForm(VersionedForm):
             field = self.fields["existing_evidence"]
             field.queryset = attached
             field.label_from_instance = lambda evidence: (
-                f"{evidence.original_name} (attached {evidence.created_at:%-d %B %Y})"
+                f"{evidence.download_name} (attached {evidence.created_at:%-d %B %Y})"
             )
         else:
             del self.fields["existing_evidence"]

@@ -7,6 +7,7 @@ approved extension.
 """
 
 import datetime as dt
+import os
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import london_today
 from core.models import TimeStampedModel
+from core.text import single_line
 from forces.models import Force
 
 
@@ -567,6 +569,33 @@ def evidence_path(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{instance.update.item_id}/{uuid.uuid4().hex}"
 
 
+# The file-name extensions each evidence type may carry (the type is read from the file's bytes);
+# the first is the one a name gets when it carries none of them.
+EVIDENCE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/msword": (".doc",),
+    "application/vnd.ms-excel": (".xls",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/gif": (".gif",),
+}
+
+
+def evidence_file_name(name: str, content_type: str) -> str:
+    """The name a file of `content_type` is shown and downloaded under: the uploaded name, its
+    extension replaced when it does not match the type read from the bytes (a GIF uploaded as
+    "invoice.html" is "invoice.gif"), so a browser never opens it as something else."""
+    base = single_line(os.path.basename((name or "").replace("\\", "/")))
+    stem, extension = os.path.splitext(base)
+    stem = stem.strip(" .") or "evidence"
+    allowed = EVIDENCE_EXTENSIONS.get(content_type, (".bin",))
+    if extension.lower() in allowed:
+        return f"{stem}{extension}"
+    return f"{stem}{allowed[0]}"
+
+
 class EvidenceFile(models.Model):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=255)
@@ -577,7 +606,11 @@ class EvidenceFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        return evidence_file_name(self.original_name, self.content_type)
 
 
 class ExtensionRequest(models.Model):
@@ -651,7 +684,10 @@ class FollowUpReview(TimeStampedModel):
     next_review_by = models.DateField(
         null=True, blank=True, help_text="Undated items this review judges are next reviewed by this date."
     )
-    history = HistoricalRecords()
+    # Optimistic concurrency for its judgements, as for items: every save of the judging page
+    # bumps it, and the page carries the value it was shown.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-review_date", "-id"]

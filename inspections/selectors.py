@@ -1,5 +1,12 @@
 """Reads. The one place that decides who sees what: every view, list, export and count fetches
-through these functions, and anything outside a user's scope answers 404."""
+through these functions, and anything outside a user's scope answers 404.
+
+Two rules decide it. Forces: a liaison officer sees only the forces they act for; staff and
+managers see every force. Embargo (rules.published_q): an inspection whose publication date has
+not come (London date), or that has none yet, is seen by the inspectorate only, staff and managers
+(managers are senior inspectorate staff who prepare its publication); to a liaison officer it, its
+findings, items, updates, evidence and reviews do not exist, in lists, counts and pages alike,
+until the morning of its publication date."""
 
 import datetime as dt
 import re
@@ -11,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 
 from accounts.models import User
+from core.dates import london_today
 from forces.models import Force
 from forces.selectors import force_ids_for, governance_on
 from inspections import rules
@@ -22,6 +30,12 @@ from inspections.models import (
     ReportReply,
     TrackedItem,
 )
+from inspections.rules import published_q
+
+
+def sees_embargoed(*, user: User) -> bool:
+    """Staff and managers (and superusers) see inspections before their publication date."""
+    return force_ids_for(user=user) is None
 
 
 def items_visible_to(*, user: User) -> QuerySet[TrackedItem]:
@@ -29,17 +43,21 @@ def items_visible_to(*, user: User) -> QuerySet[TrackedItem]:
     items = TrackedItem.objects.all()
     if force_ids is None:
         return items
-    return items.filter(force_id__in=force_ids)
+    return items.filter(published_q(today=london_today(), path="finding__inspection__"), force_id__in=force_ids)
 
 
 def inspections_visible_to(*, user: User) -> QuerySet[Inspection]:
-    """A liaison officer sees the public details of the inspections behind their forces' items,
-    and the inspections of their forces."""
+    """A liaison officer sees the public details of the published inspections behind their forces'
+    items, and the published inspections of their forces."""
     force_ids = force_ids_for(user=user)
     inspections = Inspection.objects.all()
     if force_ids is None:
         return inspections
-    return inspections.filter(Q(findings__items__force_id__in=force_ids) | Q(forces__id__in=force_ids)).distinct()
+    return (
+        inspections.filter(published_q(today=london_today()))
+        .filter(Q(findings__items__force_id__in=force_ids) | Q(forces__id__in=force_ids))
+        .distinct()
+    )
 
 
 def findings_visible_to(*, user: User) -> QuerySet[Finding]:
@@ -47,7 +65,9 @@ def findings_visible_to(*, user: User) -> QuerySet[Finding]:
     findings = Finding.objects.all()
     if force_ids is None:
         return findings
-    return findings.filter(items__force_id__in=force_ids).distinct()
+    return findings.filter(
+        published_q(today=london_today(), path="inspection__"), items__force_id__in=force_ids
+    ).distinct()
 
 
 def evidence_visible_to(*, user: User) -> QuerySet[EvidenceFile]:

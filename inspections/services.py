@@ -26,8 +26,9 @@ from accounts import permissions
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from core.cache import data_changed
-from core.dates import london_today
+from core.dates import date_bounds, london_today, long_date
 from core.refusals import Refusal
+from core.text import is_blank
 from core.urls import item_url
 from forces.models import Force
 from forces.selectors import governing_body_on
@@ -45,6 +46,7 @@ from inspections.models import (
     ReportReply,
     Theme,
     TrackedItem,
+    evidence_file_name,
 )
 from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from inspections.rules import reply_kind_for
@@ -86,6 +88,16 @@ class ItemChanged(TransitionRefused):
 
     def __init__(self) -> None:
         super().__init__(CHANGED_MESSAGE)
+
+
+REVIEW_CHANGED_MESSAGE = "Someone else saved judgements in this review while you were working on it"
+
+
+class ReviewChanged(TransitionRefused):
+    """Someone else saved the review's judgements after the judging page was shown."""
+
+    def __init__(self) -> None:
+        super().__init__(REVIEW_CHANGED_MESSAGE)
 
 
 # --- Who may act ------------------------------------------------------------------------------
@@ -184,8 +196,10 @@ def _transition(
 
 
 def _require_text(value: str, message: str, field: str) -> str:
+    """Text that shows something (not only spaces or invisible characters), or a refusal. The forms
+    have applied the text policy (core/text.py) already; this holds for any other caller."""
     value = (value or "").strip()
-    if not value:
+    if is_blank(value):
         raise TransitionRefused(message, field=field)
     return value
 
@@ -219,6 +233,11 @@ def _notify(*, recipients: Iterable[User], item: TrackedItem, event: ItemEvent, 
 
 
 def _notify_force(*, item: TrackedItem, event: ItemEvent, reason: str, subject: str, body: str) -> None:
+    """Tell the force's liaison officers, unless the item is embargoed (its inspection not yet
+    published): until then the force may not know of it."""
+    published_on = item.finding.inspection.published_on
+    if published_on is None or published_on > london_today():
+        return
     _notify(
         recipients=item.force.liaison_officers.filter(is_active=True),
         item=item,
@@ -323,7 +342,7 @@ def _store_evidence(*, update: ProgressUpdate, uploads: list[_CheckedUpload]) ->
         upload.seek(0)
         evidence = EvidenceFile(
             update=update,
-            original_name=(upload.name or "evidence")[-255:],
+            original_name=evidence_file_name(upload.name or "", checked.content_type)[-255:],
             content_type=checked.content_type,
             size=upload.size,
             sha256=digest.hexdigest(),
@@ -347,7 +366,7 @@ def item_response_record(
     _require_open(item)
     if response not in (TrackedItem.Response.ACCEPTED, *TrackedItem.REASONED_RESPONSES):
         raise TransitionRefused("Choose whether the force accepts the recommendation", field="response")
-    reason = (reason or "").strip()
+    reason = "" if is_blank(reason or "") else reason.strip()
     if response in TrackedItem.REASONED_RESPONSES and not reason:
         raise TransitionRefused("Give a reason when the recommendation is not fully accepted", field="reason")
     if response == TrackedItem.Response.ACCEPTED:
@@ -459,6 +478,9 @@ def extension_request(
         )
     if requested_date <= today:
         raise TransitionRefused("The new target date must be in the future", field="requested_date")
+    latest = date_bounds(today=today)[1]
+    if requested_date > latest:
+        raise TransitionRefused(f"The new target date must be on or before {long_date(latest)}", field="requested_date")
     reason = _require_text(reason, "Give the reason the force needs more time", "reason")
     with transaction.atomic():
         event = _transition(
@@ -673,7 +695,7 @@ def extension_decide(
     if extension.decision != ExtensionRequest.Decision.PENDING:
         raise TransitionRefused("This extension has already been decided.")
     today = today or london_today()
-    note = (note or "").strip()
+    note = "" if is_blank(note or "") else note.strip()
     if not approve and not note:
         raise TransitionRefused("Give the reason the extension is refused, for the force", field="note")
     new_date = (approved_date or extension.requested_date) if approve else None
@@ -802,11 +824,18 @@ VERDICT_FOR_CATEGORY = {
 }
 
 
-def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence[JudgementRow]) -> int:
+def review_judgements_save(
+    *, review: FollowUpReview, user: User, rows: Sequence[JudgementRow], version: int | None
+) -> int:
     """Save the judgements of one review, all or nothing. A judgement records progress and may
     record the revisit's verdict ("discharged" for a cause of concern, "complete" otherwise); it
     never changes an item's status: the items with a verdict close only when staff confirm them
-    (`review_closures_confirm`). Returns how many judgements were recorded or changed."""
+    (`review_closures_confirm`). Returns how many judgements were recorded or changed.
+
+    `version` is the review's version the judging page was shown (None: a page that carried none).
+    As for items, a save that would change anything runs only if the review is still at that
+    version, and bumps it; otherwise ReviewChanged, and nothing is written, so a second reviewer
+    working from a stale page cannot overwrite the first one's judgements unawares."""
     permissions.require_staff(user)
     item_ids = set(review_items(review=review).values_list("id", flat=True))
     for row in rows:
@@ -814,7 +843,7 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
             raise TransitionRefused(f"{row.item} is not an item of this review.")
         if row.progress and row.progress not in Judgement.Progress.values:
             raise TransitionRefused(f"Choose a judgement for {row.item}")
-        if not row.progress and (row.commentary.strip() or row.public_comment.strip() or row.verdict):
+        if not row.progress and not (is_blank(row.commentary) and is_blank(row.public_comment) and not row.verdict):
             raise TransitionRefused(f"Choose a judgement for {row.item}, or remove the commentary and verdict")
         if row.verdict:
             if row.verdict not in VERDICT_FOR_CATEGORY:
@@ -826,24 +855,35 @@ def review_judgements_save(*, review: FollowUpReview, user: User, rows: Sequence
                 )
             if row.item.is_closed:
                 raise TransitionRefused(f"{row.item} is already closed: it needs no verdict")
+    if version != review.version:
+        raise ReviewChanged()
     existing = {j.item_id: j for j in review.judgements.all()}
     now = timezone.now()
+    changes = []
+    for row in rows:
+        commentary = "" if is_blank(row.commentary) else row.commentary.strip()
+        public_comment = "" if is_blank(row.public_comment) else row.public_comment.strip()
+        judgement = existing.get(row.item.pk)
+        if not row.progress:
+            continue
+        same = judgement and (judgement.progress, judgement.commentary, judgement.verdict) == (
+            row.progress,
+            commentary,
+            row.verdict,
+        )
+        if same and not public_comment:
+            continue
+        changes.append((row, commentary, public_comment, judgement))
+    if not changes:
+        return 0
     changed = 0
     with transaction.atomic():
+        # The guard against a save that lands between the check above and this write.
+        if FollowUpReview.objects.filter(pk=review.pk, version=version).update(version=F("version") + 1) != 1:
+            raise ReviewChanged()
+        review.version = version + 1
         data_changed()
-        for row in rows:
-            commentary = row.commentary.strip()
-            public_comment = row.public_comment.strip()
-            judgement = existing.get(row.item.pk)
-            if not row.progress:
-                continue
-            same = judgement and (judgement.progress, judgement.commentary, judgement.verdict) == (
-                row.progress,
-                commentary,
-                row.verdict,
-            )
-            if same and not public_comment:
-                continue
+        for row, commentary, public_comment, judgement in changes:
             if judgement:
                 judgement.progress, judgement.commentary, judgement.verdict = row.progress, commentary, row.verdict
                 judgement._history_user = user

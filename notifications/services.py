@@ -13,7 +13,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.logs import outage_warning
+from core.text import single_line
 from notifications.models import Message
+
+SUBJECT_MAX = 200
+
+
+def subject_line(subject: str) -> str:
+    """An email subject is one header line: stored text in it (a reference, a force's name) may
+    hold a line break from older data, which the mail library refuses ("Header values can't contain
+    newlines"), so every line break and control character becomes a space."""
+    return single_line(subject, max_length=SUBJECT_MAX)
+
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +46,7 @@ def message_enqueue(*, recipient: User, reason: str, key: str, subject: str, bod
                 recipient=recipient,
                 to_email=recipient.email,
                 reason=reason,
-                subject=subject[:200],
+                subject=subject_line(subject),
                 body=body,
                 next_attempt_at=timezone.now(),
             )
@@ -73,7 +84,7 @@ def messages_enqueue_many(*, drafts: list[MessageDraft]) -> int:
             recipient=d.recipient,
             to_email=d.recipient.email,
             reason=d.reason,
-            subject=d.subject[:200],
+            subject=subject_line(d.subject),
             body=d.body,
             next_attempt_at=now,
         )
@@ -123,7 +134,7 @@ def messages_deliver(*, limit: int = 200) -> dict[str, int]:
             continue  # another worker has it
         message = Message.objects.get(id=message_id)
         try:
-            send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
+            send_mail(subject_line(message.subject), message.body, settings.DEFAULT_FROM_EMAIL, [message.to_email])
         except Exception as error:  # noqa: BLE001 - any transport error: retry later
             failed += 1
             gave_up = message.attempts >= MAX_ATTEMPTS

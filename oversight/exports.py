@@ -1,12 +1,10 @@
 import datetime as dt
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from openpyxl import Workbook
 
-from core.spreadsheets import neutralise
+from core.spreadsheets import xlsx_response
 from inspections.models import TrackedItem
 from oversight.models import OverdueReview
 
@@ -55,16 +53,8 @@ def _rows(items: QuerySet[TrackedItem], today: dt.date) -> Iterator[list]:
 
 
 def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> HttpResponse:
-    """The pack holds only overdue and stale items, so it is built in memory in one go."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Overdue and stale")
-    sheet.append(PACK_HEADERS)
-    for row in _rows(items, today):
-        sheet.append([neutralise(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    """The pack of overdue and stale items, written by the service's one Excel writer."""
+    return xlsx_response(
+        filename=f"meeting-pack-{today:%Y-%m-%d}.xlsx",
+        sheets=[("Overdue and stale", PACK_HEADERS, _rows(items, today))],
     )
-    response["Content-Disposition"] = f'attachment; filename="meeting-pack-{today:%Y-%m-%d}.xlsx"'
-    return response

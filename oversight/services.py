@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
+from core.dates import date_bounds, long_date
 from core.refusals import Refusal
+from core.text import is_blank
 from core.urls import item_url
 from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
@@ -41,11 +43,14 @@ def overdue_reviews_record(
         raise ReviewError("Select at least one item to review.")
     if decision not in OverdueReview.Decision.values:
         raise ReviewError("Choose a decision.")
-    note = note.strip()
+    note = "" if is_blank(note) else note.strip()
     if decision != OverdueReview.Decision.KEEP_MONITORING and not note:
         raise ReviewError(f"Enter a note to explain the decision: {OverdueReview.Decision(decision).label.lower()}.")
     if next_review_on <= today:
         raise ReviewError("The next review date must be in the future.")
+    latest = date_bounds(today=today)[1]
+    if next_review_on > latest:
+        raise ReviewError(f"The next review date must be on or before {long_date(latest)}.")
     now = timezone.now()
     batch = uuid.uuid4()
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from core.dates import london_today
+from core.text import printable
 from forces.models import Force
 from inspections.models import Theme
 from register import selectors
@@ -36,14 +37,16 @@ class ChangesFeed(Feed):
 
     def item_title(self, entry) -> str:
         item = entry.item
-        return f"{item.finding.reference} – {item.force.name}: {entry.title}"
+        # An Atom feed is XML: stored text is made printable first (core.text), or a control
+        # character saved before the text policy would stop the whole feed.
+        return printable(f"{item.finding.reference} – {item.force.name}: {entry.title}")
 
     def item_description(self, entry) -> str:
         item = entry.item
         parts = [f"{item.finding.inspection.title}. Status: {entry.status_label}."]
         if entry.comment:
             parts.append(entry.comment)
-        return " ".join(parts)
+        return printable(" ".join(parts))
 
     def item_link(self, entry) -> str:
         item = entry.item

@@ -14,6 +14,7 @@ from forces.models import Force
 from forces.selectors import forces_visible_to
 from inspections import rules
 from inspections.models import OPEN_STATUSES, ItemEvent, TrackedItem
+from inspections.selectors import sees_embargoed
 
 TREND_MONTHS = 24
 
@@ -182,8 +183,11 @@ def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: in
 
 def forces_with_counts(*, user: User, today: dt.date) -> QuerySet[Force]:
     """The forces a user may see, each with its open and overdue counts (one grouped query; the
-    same overdue as the dashboard's headline: open and past the current target date)."""
+    same overdue as the dashboard's headline: open and past the current target date). Counted
+    over the items the user may see: a liaison officer's counts leave out embargoed inspections."""
     open_items = Q(items__status__in=OPEN_STATUSES)
+    if not sees_embargoed(user=user):
+        open_items &= rules.published_q(today=today, path="items__finding__inspection__")
     return forces_visible_to(user=user).annotate(
         open_count=Count("items", filter=open_items),
         overdue_count=Count("items", filter=open_items & Q(items__current_target_date__lt=today)),

@@ -17,6 +17,10 @@ RETURNING followed by the INSERT, in one transaction (SQLite serialises writers 
 
 Dates are London dates (`london_today`): a target of 31 March is overdue from 00:00 on 1 April
 in London, which in summer time is 23:00 UTC on 31 March.
+
+No clock runs on an embargoed item (rules.published_q): until its inspection's publication date
+nothing about it is late, so nothing is flagged, recorded or emailed; on that date the clocks
+start as for any other item. Every clock therefore joins the item's finding and inspection.
 """
 
 import datetime as dt
@@ -40,11 +44,10 @@ class Clock:
     flag: str  # the TrackedItem column holding the day it was flagged
     late_kind: str
     ended_kind: str
-    # SQL on the item `i` (and, with `joins`, finding `f` and inspection `n`): the deadline, and
-    # any further condition for being late. Vendor-specific date arithmetic is filled in below.
+    # SQL on the item `i`, its finding `f` and inspection `n`: the deadline, and any further
+    # condition for being late. Vendor-specific date arithmetic is filled in below.
     deadline: str
     extra: str = "TRUE"
-    joins: bool = False
 
 
 def _of_kind(kind: str) -> str:
@@ -83,7 +86,6 @@ def clocks() -> list[Clock]:
             deadline=plus("n.published_on", rules.COMMENTS_DAYS - 1),
             extra=f"{_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED} "
             f"AND i.entered_on <= {plus('n.published_on', rules.COMMENTS_DAYS - 1)}",
-            joins=True,
         ),
         # Fire reports: the fire and rescue authority's action plan, due by the date the
         # inspectorate set on the report (no date, no clock).
@@ -94,7 +96,6 @@ def clocks() -> list[Clock]:
             ended_kind=ItemEvent.Kind.FRA_PLAN_LATE_ENDED,
             deadline="n.authority_plan_due_on",
             extra=f"{_of_kind(Force.Kind.FIRE)} AND NOT {_REPLY_RECORDED} AND i.entered_on <= n.authority_plan_due_on",
-            joins=True,
         ),
         # The action plan: a finding with action_plan_due_on (set on publication: six weeks for an
         # NCPI cause of concern, the accelerated cause of concern's own date) expects each force
@@ -107,7 +108,6 @@ def clocks() -> list[Clock]:
             ended_kind=ItemEvent.Kind.ACTION_PLAN_LATE_ENDED,
             deadline="f.action_plan_due_on",
             extra="i.last_update_at IS NULL",
-            joins=True,
         ),
         # The inspectorate's own backlog: a claim submitted for closure waiting over 30 days.
         Clock(
@@ -132,7 +132,9 @@ def clocks() -> list[Clock]:
 
 
 def _late(clock: Clock) -> str:
-    return f"i.status IN {rules.OPEN_SQL} AND {clock.deadline} < %(today)s AND {clock.extra}"
+    # Published (rules.published_q, in SQL): an embargoed item is never late.
+    published = "n.published_on <= %(today)s"
+    return f"i.status IN {rules.OPEN_SQL} AND {published} AND {clock.deadline} < %(today)s AND {clock.extra}"
 
 
 _JOINS_FROM = "inspections_finding f, inspections_inspection n"
@@ -152,14 +154,12 @@ def statement_postgresql(clock: Clock, *, flag: bool) -> tuple[str, str]:
         # COALESCE: a NULL deadline (no target, unpublished) means "not late".
         where = f"i.{clock.flag} IS NOT NULL AND NOT COALESCE(({_late(clock)}), FALSE)"
         set_to, kind = "NULL", clock.ended_kind
-    joins_from = f"FROM {_JOINS_FROM}" if clock.joins else ""
-    joins_where = f"{_JOINS_WHERE} AND " if clock.joins else ""
     # Built only from this module's constants; every value is a query parameter.
     sql = f"""
         WITH changed AS (
             UPDATE inspections_trackeditem i SET {clock.flag} = {set_to}
-            {joins_from}
-            WHERE {joins_where}{where}
+            FROM {_JOINS_FROM}
+            WHERE {_JOINS_WHERE} AND {where}
             RETURNING i.id, i.status, {clock.deadline} AS deadline
         )
         INSERT INTO inspections_itemevent {_EVENT_COLUMNS}
@@ -178,7 +178,7 @@ def _transition_postgresql(clock: Clock, *, flag: bool, params: dict) -> int:
 
 def _transition_sqlite(clock: Clock, *, flag: bool, params: dict) -> int:
     # SQLite: RETURNING may name only the updated table, so the deadline is read back by id.
-    joins = _JOINS_SQLITE if clock.joins else ""
+    joins = _JOINS_SQLITE
     if flag:
         where = f"{_late(clock)} AND i.{clock.flag} IS NULL"
         set_to, kind = "%(today)s", clock.late_kind

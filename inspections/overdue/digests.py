@@ -24,7 +24,8 @@ SOON_DUE_DAYS = 14  # "Soon due" in the daily digest.
 
 def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
     """07:00 London: each liaison officer who wants digests gets their forces' items that became
-    overdue since yesterday's digest and those due in the next 14 days. Nothing to say, no email."""
+    overdue since yesterday's digest and those due in the next 14 days. Nothing to say, no email.
+    Nothing of an embargoed inspection is in it."""
     today = today or london_today()
     officers = User.objects.filter(
         is_active=True, receives_digests=True, groups__name=GROUP_NAMES[Role.LIAISON]
@@ -38,6 +39,7 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
     # "Newly": flagged in the 24 hours since the previous digest (items still overdue).
     for event in (
         ItemEvent.objects.filter(
+            rules.published_q(today=today, path="item__finding__inspection__"),
             kind=ItemEvent.Kind.BECAME_OVERDUE,
             at__gt=timezone.now() - dt.timedelta(hours=24),
             item__force_id__in=all_forces,
@@ -50,6 +52,7 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
     soon = defaultdict(list)
     for item in (
         TrackedItem.objects.filter(
+            rules.published_q(today=today, path="finding__inspection__"),
             force_id__in=all_forces,
             status__in=TrackedItem.OPEN_STATUSES,
             current_target_date__gte=today,
@@ -104,7 +107,8 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
 
 def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
     """Monday 07:00 London: each manager who wants digests gets the national overdue picture by
-    force (overdue items now, and how many became overdue in the last seven days)."""
+    force (overdue items now, and how many became overdue in the last seven days). Published
+    inspections only: an email leaves the service's access rules behind."""
     today = today or london_today()
     week_start = today - dt.timedelta(days=today.weekday())
     managers = (
@@ -116,7 +120,11 @@ def weekly_digests_enqueue(*, today: dt.date | None = None) -> int:
         return 0
     # Two grouped counts, not one annotate over two joins (which would multiply the rows).
     overdue = dict(
-        TrackedItem.objects.filter(status__in=TrackedItem.OPEN_STATUSES, current_target_date__lt=today)
+        TrackedItem.objects.filter(
+            rules.published_q(today=today, path="finding__inspection__"),
+            status__in=TrackedItem.OPEN_STATUSES,
+            current_target_date__lt=today,
+        )
         .values_list("force_id")
         .annotate(n=Count("id"))
     )

@@ -7,6 +7,7 @@ from core.dates import london_today
 from core.urls import item_url
 from inspections.models import TrackedItem
 from inspections.overdue.alerts import liaison_officers_by_force, long_date
+from inspections.rules import published_q
 from notifications.services import MessageDraft, messages_enqueue_many
 
 logger = logging.getLogger(__name__)
@@ -19,11 +20,13 @@ def reminders_enqueue(*, today: dt.date | None = None) -> int:
     An item is reminded once per (officer, reminder, item, target date): the first sweep on which
     it is within 30 days sends "reminder-30", within 7 days "reminder-7". A run that is missed
     (a day of downtime) still reminds on the next one; a target moved by an extension gets fresh
-    reminders; a re-run finds the key taken and sends nothing."""
+    reminders; a re-run finds the key taken and sends nothing. Embargoed items are never reminded
+    of: their force does not know of them yet."""
     today = today or london_today()
     longest = max(REMINDER_DAYS)
     items = list(
         TrackedItem.objects.filter(
+            published_q(today=today, path="finding__inspection__"),
             status__in=TrackedItem.OPEN_STATUSES,
             current_target_date__gte=today,
             current_target_date__lte=today + dt.timedelta(days=longest),

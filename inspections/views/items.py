@@ -415,12 +415,19 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_visible_or_404(selectors.evidence_visible_to(user=request.user), pk=pk)
+    # Local disk or S3-compatible object storage (EVIDENCE_S3_BUCKET): read through the storage,
+    # so the same checks guard both.
+    if not evidence.file.storage.exists(evidence.file.name):
+        raise Http404("The file is missing from storage.")
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage.") from None
+    # Always a download (Content-Disposition: attachment), of the type read from its bytes when it
+    # was uploaded, under a name whose extension matches that type, and never sniffed: a browser
+    # cannot be led to open evidence as a page.
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -150,8 +150,11 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     by_id = {item.pk: item for item in items}
     problem = ""
+    version = review.version
+    saved_now: dict[int, object] = {}
     if request.method == "POST":
         formset = forms.JudgementFormSet(request.POST, initial=initial)
+        version = _posted_id(request.POST.get("version"))
         if formset.is_valid():
             posted_ids = [form.cleaned_data.get("item_id") for form in formset.forms]
             if sorted(posted_ids) != sorted(by_id):
@@ -177,7 +180,18 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                     )
                 try:
-                    changed = services.review_judgements_save(review=review, user=request.user, rows=rows)
+                    changed = services.review_judgements_save(
+                        review=review, user=request.user, rows=rows, version=version
+                    )
+                except services.ReviewChanged as error:
+                    # Keep everything typed, show what is saved now beside each row that differs,
+                    # and carry the new version, so a deliberate second save is possible.
+                    review.refresh_from_db()
+                    version = review.version
+                    saved_now = _differences(review=review, rows=rows)
+                    problem = (
+                        f"{error.message}. What you typed is kept: check the judgements now saved, then save again."
+                    )
                 except services.TransitionRefused as error:
                     problem = error.message
                 else:
@@ -199,8 +213,11 @@ def review_judge(request: HttpRequest, pk: int) -> HttpResponse:
             "title": title,
             "formset": formset,
             "rows": [
-                (item, form, _close_label(item), concerns.get(item.pk)) for item, form in rows if item is not None
+                (item, form, _close_label(item), concerns.get(item.pk), saved_now.get(item.pk))
+                for item, form in rows
+                if item is not None
             ],
+            "version": version if version is not None else review.version,
             "problem": problem,
             "today": london_today(),
             "crumbs": [
@@ -261,6 +278,18 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if problem else 200,
     )
+
+
+def _differences(*, review: FollowUpReview, rows: list) -> dict[int, Judgement]:
+    """The judgements now saved in the review that differ from what the user typed, by item."""
+    saved = {j.item_id: j for j in review.judgements.all()}
+    return {
+        row.item.pk: saved[row.item.pk]
+        for row in rows
+        if row.item.pk in saved
+        and (saved[row.item.pk].progress, saved[row.item.pk].commentary, saved[row.item.pk].verdict)
+        != (row.progress, row.commentary.strip(), row.verdict)
+    }
 
 
 def _posted_id(value: object) -> int | None:

@@ -2,21 +2,18 @@
 
 Both stream: rows come from `values_list(...).iterator(chunk_size=5000)`, so 100,000 rows cost
 the same memory as 5,000. CSV is written 1,000 rows at a time into a StreamingHttpResponse; Excel uses
-openpyxl's write-only workbook, which keeps rows on disk (a temporary file), never in memory.
-Every cell passes through `neutralise`, so a text that starts with "=" cannot run as a formula."""
+openpyxl's write-only workbook, which keeps rows on disk (a temporary file), never in memory. Both
+are written by core.spreadsheets: every text cell is cleaned of what the format cannot hold and
+neutralised, so a text that starts with "=" cannot run as a formula."""
 
-import csv
 import datetime as dt
-import io
-import tempfile
 from collections.abc import Iterable, Iterator
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
 
 from core.dates import london_today
-from core.spreadsheets import FORMULA_PREFIXES, neutralise
+from core.spreadsheets import FORMULA_PREFIXES, NEEDS_CLEANING_RE, cell, csv_response, xlsx_response
 from forces.models import Force
 from inspections import rules
 from inspections.models import Finding, TrackedItem
@@ -66,63 +63,39 @@ PLAIN = {
     "entered_on",
     "id",
 }
-ROWS_PER_WRITE = 1000
 
 
 def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
-    """Rows in words, neutralised, with the days overdue on the day of the download.
+    """Rows in words, cleaned and neutralised, with the days overdue on the day of the download.
 
     The export's inner loop (100,000 rows and more): each column's treatment is decided once, and
-    a text cell is neutralised inline (core.spreadsheets.neutralise, without a call per cell)."""
+    a text cell goes through core.spreadsheets.cell only when it needs to (a formula's first
+    character, or something to clean), not with a call per cell."""
     fields = [field for _, field in COLUMNS]
     status_at = fields.index("status")
     target_at = fields.index("current_target_date")
     entered_at = fields.index("entered_on")
     open_statuses = frozenset(TrackedItem.OPEN_STATUSES)
     labelled = [(i, LABELS[field]) for i, field in enumerate(fields) if field in LABELS]
-    texts = [i for i, field in enumerate(fields) if field not in PLAIN]
+    # Free text: the labels of known choices are the service's own words, clean already.
+    texts = [i for i, field in enumerate(fields) if field not in PLAIN and field not in LABELS]
     prefixes = "".join(FORMULA_PREFIXES)
+    dirty = NEEDS_CLEANING_RE.search
     for row in rows:
         cells = list(row)
         for i, names in labelled:
-            cells[i] = names.get(cells[i], cells[i])
+            label = names.get(cells[i])
+            cells[i] = label if label is not None else cell(cells[i])
         for i in texts:
             value = cells[i]
-            if value and value[0] in prefixes:
-                cells[i] = neutralise(value)
+            if value and (value[0] in prefixes or dirty(value)):
+                cells[i] = cell(value)
         target = row[target_at]
         overdue = target is not None and target < today and row[status_at] in open_statuses
         cells.append((today - target).days if overdue else 0)
         cells.append(rules.overdue_since(target) if overdue else None)
         cells.append(("yes" if target < row[entered_at] else "no") if overdue else "")
         yield cells
-
-
-def _csv_stream(rows: Iterator[list]) -> Iterator[str]:
-    """CSV text in pieces of ROWS_PER_WRITE rows (csv.writer writes None as an empty cell)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # a byte-order mark, so that Excel reads the file as UTF-8
-    writer.writerow(HEADINGS)
-    pending = 0
-    for row in rows:
-        writer.writerow(row)
-        pending += 1
-        if pending == ROWS_PER_WRITE:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    yield buffer.getvalue()
-
-
-def write_xlsx(rows: Iterator[list], file) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Recommendations")
-    sheet.append(HEADINGS)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(file)
 
 
 @require_safe
@@ -138,16 +111,5 @@ def item_export(request: HttpRequest) -> HttpResponse:
     rows = export_rows(values, today=london_today())
     stamp = london_today().isoformat()
     if kind == "csv":
-        response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
-        return response
-    # The write-only workbook spools to a temporary file that is deleted when the response closes.
-    spool = tempfile.TemporaryFile()
-    write_xlsx(rows, spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"recommendations-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        return csv_response(filename=f"recommendations-{stamp}.csv", headings=HEADINGS, rows=rows, cleaned=True)
+    return xlsx_response(filename=f"recommendations-{stamp}.xlsx", sheets=[("Recommendations", HEADINGS, rows)])

@@ -16,7 +16,7 @@ def _overdue(world) -> dict:
         "note": "Chased",
         "next_review_on_day": "1",
         "next_review_on_month": "1",
-        "next_review_on_year": "2099",
+        "next_review_on_year": str(dt.date.today().year + 1),
     }
 
 

@@ -85,6 +85,7 @@ def _judge_data(world) -> dict:
         "form-0-item_id": str(world.item.pk),
         "form-0-progress": "reasonable",
         "form-0-commentary": "Training is under way.",
+        "version": str(world.review.version),
     }
 
 

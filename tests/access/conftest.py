@@ -1,4 +1,6 @@
 import copy
+import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -6,11 +8,22 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
+from core.dates import london_today
 from forces.models import Force
-from inspections.models import EvidenceFile, Finding, FollowUpReview, Inspection, ProgressUpdate, TrackedItem
+from inspections.models import (
+    EvidenceFile,
+    Finding,
+    FollowUpReview,
+    Inspection,
+    Judgement,
+    ProgressUpdate,
+    TrackedItem,
+)
+from oversight.models import OverdueReview
 from tests import factories
 
 
@@ -123,3 +136,71 @@ def world(_module_world, db) -> World:
     # A fresh copy of the instances for each test (the rows are shared, the Python objects not),
     # like TestCase's class-level test data.
     return copy.deepcopy(_module_world)
+
+
+EMBARGO_MARK = "EMBARGO-7Q"
+
+
+@dataclass
+class Embargoed:
+    """An inspection whose publication date is a month away, with one of everything the world has,
+    for both forces: what no one outside the inspectorate may see any of."""
+
+    inspection: Inspection
+    finding: Finding
+    item: TrackedItem
+    other_item: TrackedItem
+    update: ProgressUpdate
+    evidence: EvidenceFile
+    review: FollowUpReview
+    other_update: ProgressUpdate
+    other_evidence: EvidenceFile
+
+
+def build_embargoed(world: World) -> Embargoed:
+    today = london_today()
+    inspection = factories.InspectionFactory(
+        reference=f"{EMBARGO_MARK}-INSP", title=f"{EMBARGO_MARK} report", published_on=today + dt.timedelta(days=30)
+    )
+    inspection.forces.add(world.force, world.other_force)
+    # One finding already past its target (it would count as overdue), one due within 30 days.
+    finding = factories.FindingFactory(
+        inspection=inspection,
+        reference=f"{EMBARGO_MARK}-R1",
+        text=f"{EMBARGO_MARK} text",
+        target_date=dt.date(2020, 1, 1),
+    )
+    soon = factories.FindingFactory(
+        inspection=inspection,
+        reference=f"{EMBARGO_MARK}-R2",
+        text=f"{EMBARGO_MARK} soon",
+        target_date=today + dt.timedelta(days=10),
+    )
+    item = factories.TrackedItemFactory(finding=finding, force=world.force, status="in_progress")
+    other_item = factories.TrackedItemFactory(
+        finding=finding, force=world.other_force, status="submitted", submitted_on=today
+    )
+    soon_items = [factories.TrackedItemFactory(finding=soon, force=force) for force in (world.force, world.other_force)]
+    update = factories.ProgressUpdateFactory(
+        item=item, author=world.users["own_liaison"], narrative=f"{EMBARGO_MARK} u"
+    )
+    other_update = factories.ProgressUpdateFactory(
+        item=other_item, author=world.users["other_liaison"], narrative=f"{EMBARGO_MARK} v"
+    )
+    evidence = _evidence(update, f"{EMBARGO_MARK}.pdf")
+    other_evidence = _evidence(other_update, f"{EMBARGO_MARK}-other.pdf")
+    review = factories.FollowUpReviewFactory(inspection=inspection, conclusion=f"{EMBARGO_MARK} conclusion")
+    Judgement.objects.create(review=review, item=item, progress="insufficient", commentary=f"{EMBARGO_MARK} j")
+    OverdueReview.objects.create(
+        item=item,
+        reviewer=world.users["manager"],
+        decision=OverdueReview.Decision.ESCALATE_CHIEF,
+        note=f"{EMBARGO_MARK} escalation",
+        next_review_on=today + dt.timedelta(days=30),
+        reviewed_at=timezone.now(),
+        batch=uuid.uuid4(),
+    )
+    factories.ExtensionRequestFactory(
+        item=soon_items[0], requested_by=world.users["own_liaison"], reason=f"{EMBARGO_MARK} x"
+    )
+    return Embargoed(inspection, finding, item, other_item, update, evidence, review, other_update, other_evidence)

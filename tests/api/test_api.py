@@ -93,6 +93,25 @@ def test_filters(api, staff_user, force, other_force):
     assert api.get("/api/v1/items/?status=nonsense").status_code == 400
 
 
+def test_filter_words_go_through_the_text_policy(api, staff_user, force, other_force):
+    # A NUL byte (which PostgreSQL refuses in a query) is removed, an invisible word is no filter.
+    mine = factories.TrackedItemFactory(force=force)
+    theirs = factories.TrackedItemFactory(force=other_force)
+    _auth(api, staff_user)
+    for url, expected in (
+        ("/api/v1/items/?force=" + force.slug[:3] + "%00" + force.slug[3:], {mine.pk}),
+        ("/api/v1/items/?force=%E2%80%8B", {mine.pk, theirs.pk}),
+    ):
+        response = api.get(url)
+        assert response.status_code == 200, response.content
+        assert {row["id"] for row in response.json()["results"]} == expected
+    response = api.get("/api/v1/findings/?theme=%00%07")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
+    response = api.get("/api/v1/inspections/?programme=%00")
+    assert response.status_code == 200
+
+
 def test_pagination(api, staff_user, force):
     for _ in range(3):
         factories.TrackedItemFactory(force=force)

@@ -93,15 +93,15 @@ def test_progress_page_updates_its_figures_in_place_while_working(client, staff_
 def test_templates_download_with_every_column_and_an_example_of_each_kind(client, staff_user):
     client.force_login(staff_user)
     response = client.get(reverse("imports:template_csv"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
     assert {row["category"] for row in rows} == {"cause of concern", "recommendation", "area for improvement"}
     assert any(row["status"] for row in rows) and any(row["target_date"].startswith("Within") for row in rows)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("imports:template_xlsx")).content))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("imports:template_xlsx")).getvalue()))
     assert tuple(cell.value for cell in workbook["Findings"][1]) == COLUMNS
     assert tuple(cell.value for cell in workbook["History"][1]) == HISTORY_COLUMNS
     history = list(
-        csv.reader(io.StringIO(client.get(reverse("imports:history_template_csv")).content.decode("utf-8-sig")))
+        csv.reader(io.StringIO(client.get(reverse("imports:history_template_csv")).getvalue().decode("utf-8-sig")))
     )
     assert tuple(history[0]) == HISTORY_COLUMNS and len(history) == 3
 
@@ -111,7 +111,7 @@ def test_the_template_imports_cleanly(client, staff_user, name):
     forces_load_from_csv()
     aliases_load_from_csv()
     client.force_login(staff_user)
-    data = client.get(reverse(name)).content
+    data = client.get(reverse(name)).getvalue()
     client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("template", data)})
     batch = ImportBatch.objects.get()
     assert batch.problem_count == 0, [row["problems"] for row in batch.rows] + batch.history_problems

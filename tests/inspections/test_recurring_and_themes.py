@@ -103,6 +103,7 @@ def test_public_comments_are_kept_apart_from_internal_notes(staff_user, item):
     item.refresh_from_db()
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[
             services.JudgementRow(item=item, progress="good", commentary="internal view", public_comment="Good work.")

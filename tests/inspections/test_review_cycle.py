@@ -41,7 +41,10 @@ def test_a_review_of_chosen_items_judges_only_those(concern, staff_user):
     assert set(services.review_items(review=review)) == set(rec_items[:2])
     with pytest.raises(services.TransitionRefused, match="not an item of this review"):
         services.review_judgements_save(
-            review=review, user=staff_user, rows=[services.JudgementRow(item=coc_item, progress="good")]
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=coc_item, progress="good")],
         )
     everything = _review(inspection, staff_user)
     assert set(services.review_items(review=everything)) == {coc_item, *rec_items}
@@ -54,6 +57,7 @@ def test_a_verdict_must_fit_the_finding(concern, staff_user):
         with pytest.raises(services.TransitionRefused, match="does not fit"):
             services.review_judgements_save(
                 review=review,
+                version=review.version,
                 user=staff_user,
                 rows=[services.JudgementRow(item=item, progress="good", verdict=verdict)],
             )
@@ -71,7 +75,7 @@ def test_verdicts_close_nothing_until_confirmed_then_exactly_those_once(
         services.JudgementRow(item=rec_items[2], progress="insufficient"),
         services.JudgementRow(item=coc_item, progress="reasonable"),
     ]
-    services.review_judgements_save(review=review, user=staff_user, rows=rows)
+    services.review_judgements_save(review=review, version=review.version, user=staff_user, rows=rows)
     assert TrackedItem.objects.filter(status="complete").count() == 0
     pending = services.review_closures_pending(review=review)
     assert [j.item for j in pending] == rec_items[:2]
@@ -95,6 +99,7 @@ def test_a_changed_list_closes_nothing(concern, staff_user):
     review = _review(inspection, staff_user)
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[services.JudgementRow(item=item, progress="good", verdict="complete") for item in rec_items[:2]],
     )
@@ -113,7 +118,10 @@ def test_a_cause_of_concern_shows_a_state_derived_from_its_recommendations(clien
         TrackedItem.objects.filter(pk=item.pk).update(status="complete", closed_on=dt.date(2026, 5, 1))
     review = _review(inspection, staff_user)
     services.review_judgements_save(
-        review=review, user=staff_user, rows=[services.JudgementRow(item=coc_item, progress="reasonable")]
+        review=review,
+        version=review.version,
+        user=staff_user,
+        rows=[services.JudgementRow(item=coc_item, progress="reasonable")],
     )
     client.force_login(staff_user)
     page = client.get(reverse("inspections:item_detail", kwargs={"pk": coc_item.pk})).content.decode()
@@ -130,6 +138,7 @@ def test_a_discharged_cause_of_concern_says_so(client, concern, staff_user):
     review = _review(inspection, staff_user)
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[services.JudgementRow(item=coc_item, progress="good", verdict="discharged")],
     )
@@ -154,7 +163,7 @@ def test_judged_undated_items_take_the_reviews_next_review_date(force, staff_use
         next_review_by=dt.date(2027, 6, 1),
     )
     services.review_judgements_save(
-        review=review, user=staff_user, rows=[services.JudgementRow(item=afi, progress="good")]
+        review=review, version=review.version, user=staff_user, rows=[services.JudgementRow(item=afi, progress="good")]
     )
     afi.refresh_from_db()
     assert afi.review_by == dt.date(2027, 6, 1)
@@ -163,8 +172,9 @@ def test_judged_undated_items_take_the_reviews_next_review_date(force, staff_use
 # --- Through the pages -----------------------------------------------------------------------------
 
 
-def _formset(items, rows):
+def _formset(items, rows, version=1):
     data = {
+        "version": str(version),
         "form-TOTAL_FORMS": str(len(items)),
         "form-INITIAL_FORMS": str(len(items)),
         "form-MIN_NUM_FORMS": "0",
@@ -232,6 +242,7 @@ def test_a_tampered_confirmation_closes_nothing(client, concern, staff_user):
     review = _review(inspection, staff_user)
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[services.JudgementRow(item=rec_items[0], progress="good", verdict="complete")],
     )
@@ -242,3 +253,23 @@ def test_a_tampered_confirmation_closes_nothing(client, concern, staff_user):
         assert response.status_code == 400
         assert "There is a problem" in response.content.decode()
     assert not TrackedItem.objects.filter(status="complete").exists()
+
+
+def test_a_stale_judging_page_shows_the_verdict_saved_meanwhile(client, concern, staff_user):
+    inspection, _coc_item, rec_items = concern
+    review = _review(inspection, staff_user, items=rec_items)
+    url = reverse("inspections:review_judge", kwargs={"pk": review.pk})
+    client.force_login(staff_user)
+    # Someone saves "good, complete" for the first recommendation after this page was shown at version 1.
+    services.review_judgements_save(
+        review=review,
+        version=1,
+        user=staff_user,
+        rows=[services.JudgementRow(item=rec_items[0], progress="good", verdict="complete")],
+    )
+    stale = client.post(url, _formset(rec_items, [("good", False), ("", False), ("", False)], version=1))
+    page = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Now saved by someone else: Good progress, recommendation complete" in page
+    assert 'name="version" value="2"' in page
+    assert Judgement.objects.get().verdict == "complete"

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.roles import Role
 from inspections import services
 from inspections.models import FollowUpReview, ItemEvent, Judgement, TrackedItem
 from tests import factories
+from tests.conftest import _user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,9 @@ def inspection_items(force, other_force):
     ]
 
 
-def _formset(items, rows):
+def _formset(items, rows, version=1):
     data = {
+        "version": str(version),
         "form-TOTAL_FORMS": str(len(items)),
         "form-INITIAL_FORMS": str(len(items)),
         "form-MIN_NUM_FORMS": "0",
@@ -154,7 +157,10 @@ def test_an_item_of_another_inspection_is_refused(staff_user, inspection_items, 
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     with pytest.raises(services.TransitionRefused, match="not an item of this review"):
         services.review_judgements_save(
-            review=review, user=staff_user, rows=[services.JudgementRow(item=other_item, progress="good")]
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=other_item, progress="good")],
         )
     assert not Judgement.objects.exists()
 
@@ -163,9 +169,33 @@ def test_rejudging_changes_the_judgement_and_records_it_once(staff_user, inspect
     item = inspection_items[0]
     review = factories.FollowUpReviewFactory(inspection=item.finding.inspection)
     save = services.review_judgements_save
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]) == 1
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]) == 0
-    assert save(review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="good")]) == 1
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="insufficient")],
+        )
+        == 1
+    )
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="insufficient")],
+        )
+        == 0
+    )
+    assert (
+        save(
+            review=review,
+            version=review.version,
+            user=staff_user,
+            rows=[services.JudgementRow(item=item, progress="good")],
+        )
+        == 1
+    )
     assert Judgement.objects.get().progress == "good"
     assert ItemEvent.objects.filter(item=item, kind="judged").count() == 2
     item.refresh_from_db()
@@ -176,8 +206,12 @@ def test_judging_an_older_review_late_does_not_overwrite_the_latest(staff_user, 
     item = inspection_items[0]
     newer = factories.FollowUpReviewFactory(inspection=item.finding.inspection, review_date=dt.date(2026, 1, 15))
     older = factories.FollowUpReviewFactory(inspection=item.finding.inspection, review_date=dt.date(2025, 9, 1))
-    services.review_judgements_save(review=newer, user=staff_user, rows=[services.JudgementRow(item, "good")])
-    services.review_judgements_save(review=older, user=staff_user, rows=[services.JudgementRow(item, "no_meaningful")])
+    services.review_judgements_save(
+        review=newer, version=newer.version, user=staff_user, rows=[services.JudgementRow(item, "good")]
+    )
+    services.review_judgements_save(
+        review=older, version=older.version, user=staff_user, rows=[services.JudgementRow(item, "no_meaningful")]
+    )
     item.refresh_from_db()
     assert item.latest_progress == "good"
 
@@ -188,7 +222,7 @@ def test_only_staff_judge(who, request, inspection_items):
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     with pytest.raises(PermissionDenied):
         services.review_judgements_save(
-            review=review, user=user, rows=[services.JudgementRow(inspection_items[0], "good")]
+            review=review, version=review.version, user=user, rows=[services.JudgementRow(inspection_items[0], "good")]
         )
     assert not Judgement.objects.exists()
 
@@ -197,6 +231,7 @@ def test_a_liaison_officer_sees_only_their_forces_judgements(client, liaison_use
     review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
     services.review_judgements_save(
         review=review,
+        version=review.version,
         user=staff_user,
         rows=[
             services.JudgementRow(inspection_items[0], "good", "Ours."),
@@ -220,7 +255,10 @@ def test_the_judging_and_review_pages_cost_the_same_for_5_or_43_forces(
     ]
     review = factories.FollowUpReviewFactory(inspection=finding.inspection)
     services.review_judgements_save(
-        review=review, user=staff_user, rows=[services.JudgementRow(item, "reasonable", "Fine.") for item in items]
+        review=review,
+        version=review.version,
+        user=staff_user,
+        rows=[services.JudgementRow(item, "reasonable", "Fine.") for item in items],
     )
     client.force_login(staff_user)
     judge = reverse("inspections:review_judge", kwargs={"pk": review.pk})
@@ -234,3 +272,53 @@ def test_the_judging_and_review_pages_cost_the_same_for_5_or_43_forces(
     with django_assert_num_queries(9):
         response = client.get(detail)
     assert response.content.decode().count("Reasonable progress") == forces
+
+
+def test_a_second_reviewer_saving_from_a_stale_page_is_told_and_keeps_what_they_typed(
+    client, staff_user, inspection_items
+):
+    second = _user_with_role(Role.STAFF, username="second.reviewer")
+    review = factories.FollowUpReviewFactory(inspection=inspection_items[0].finding.inspection)
+    url = reverse("inspections:review_judge", kwargs={"pk": review.pk})
+    # Both open the judging page at version 1.
+    client.force_login(second)
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    client.force_login(staff_user)
+    first = client.post(url, _formset(inspection_items, [("good", "Strong."), ("reasonable", ""), ("", "")], 1))
+    assert first.status_code == 302
+
+    client.force_login(second)
+    stale = _formset(inspection_items, [("insufficient", "Backlog of 500."), ("", ""), ("", "")], 1)
+    response = client.post(url, stale)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved judgements in this review while you were working on it" in page
+    assert "Backlog of 500." in page and 'value="insufficient" checked' in page
+    assert "Now saved by someone else: Good progress" in page and "Strong." in page
+    assert 'name="version" value="2"' in page
+    # The first reviewer's judgements and timelines are intact.
+    assert {j.item_id: j.progress for j in Judgement.objects.all()} == {
+        inspection_items[0].pk: "good",
+        inspection_items[1].pk: "reasonable",
+    }
+    assert ItemEvent.objects.filter(kind="judged").count() == 2
+
+    # Having looked, the second reviewer saves deliberately with the version the page now carries.
+    assert client.post(url, {**stale, "version": "2"}).status_code == 302
+    assert Judgement.objects.get(item=inspection_items[0]).progress == "insufficient"
+
+
+def test_the_service_refuses_a_stale_version_and_writes_nothing(staff_user, inspection_items):
+    item = inspection_items[0]
+    review = factories.FollowUpReviewFactory(inspection=item.finding.inspection)
+    services.review_judgements_save(
+        review=review, version=1, user=staff_user, rows=[services.JudgementRow(item=item, progress="good")]
+    )
+    assert review.version == 2
+    stale = FollowUpReview.objects.get(pk=review.pk)
+    with pytest.raises(services.ReviewChanged):
+        services.review_judgements_save(
+            review=stale, version=1, user=staff_user, rows=[services.JudgementRow(item=item, progress="insufficient")]
+        )
+    assert Judgement.objects.get().progress == "good"
+    assert ItemEvent.objects.filter(kind="judged").count() == 1

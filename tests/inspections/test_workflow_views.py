@@ -44,7 +44,10 @@ def test_the_item_page_shows_dates_judgement_and_timeline_newest_first(client, i
     clock.shift(60)
     review = factories.FollowUpReviewFactory(inspection=item.finding.inspection, reviewer=staff_user)
     services.review_judgements_save(
-        review=review, user=staff_user, rows=[services.JudgementRow(item=item, progress="good", commentary="Solid.")]
+        review=review,
+        version=review.version,
+        user=staff_user,
+        rows=[services.JudgementRow(item=item, progress="good", commentary="Solid.")],
     )
     client.force_login(liaison_user)
     response = client.get(url("item_detail", item))
@@ -259,7 +262,9 @@ def test_the_item_page_costs_the_same_however_long_its_timeline(
             files=[SimpleUploadedFile(f"e{n}.pdf", PDF), SimpleUploadedFile(f"f{n}.pdf", PDF)],
         )
     review = factories.FollowUpReviewFactory(inspection=item.finding.inspection, reviewer=staff_user)
-    services.review_judgements_save(review=review, user=staff_user, rows=[services.JudgementRow(item, "good")])
+    services.review_judgements_save(
+        review=review, version=review.version, user=staff_user, rows=[services.JudgementRow(item, "good")]
+    )
     client.force_login(staff_user)
     client.get(url("item_detail", item))
     # Session, user, role, item, pending extension, events, updates, evidence, evidence cited by a

@@ -34,7 +34,7 @@ def test_bulk_review_from_the_queue(client, manager_user, overdue, force):
             "note": "Chased",
             "next_review_on_day": "1",
             "next_review_on_month": "1",
-            "next_review_on_year": "2099",
+            "next_review_on_year": str(dt.date.today().year + 1),
         },
     )
     assert response.status_code == 302
@@ -111,7 +111,7 @@ def test_dashboard_counts_what_awaits_review_and_lists_escalations(client, manag
         reviewer=staff_user,
         decision="escalate_chief",
         note="Write to the chief constable",
-        next_review_on=dt.date(2099, 1, 1),
+        next_review_on=dt.date.today() + dt.timedelta(days=90),
         today=dt.date.today(),
     )
     client.force_login(manager_user)
@@ -150,7 +150,7 @@ def test_pack_lists_only_the_escalations_of_its_scope(client, manager_user, staf
             reviewer=staff_user,
             decision="escalate_governor",
             note="Write to the PCC",
-            next_review_on=dt.date(2099, 1, 1),
+            next_review_on=dt.date.today() + dt.timedelta(days=90),
             today=dt.date.today(),
         )
     client.force_login(manager_user)

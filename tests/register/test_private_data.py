@@ -125,6 +125,7 @@ def register_world():
         )
         services.review_judgements_save(
             review=review,
+            version=review.version,
             user=staff,
             rows=[
                 services.JudgementRow(
