@@ -192,7 +192,7 @@ class ParsedFile:
     sheet: str = ""
 
 
-def _header_key(value: object, layout: Layout) -> str:
+def _header_key(value: object, layout: Layout = FINDINGS) -> str:
     key = "_".join(str(value or "").strip().lower().replace("-", " ").replace("/", " ").split())
     key = key.strip("_:?.")
     return layout.aliases.get(key, key)

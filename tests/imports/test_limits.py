@@ -68,10 +68,12 @@ def test_a_control_character_in_a_heading_is_refused_with_its_column():
 def test_line_breaks_pasted_from_word_are_line_breaks(staff_user):
     factories.ForceFactory(name="Cleveland Police")
     inspection = factories.InspectionFactory()
-    data = csv_bytes([["R1", "recommendation", "First part.\x0bSecond part.\x0cThird.", "Cleveland Police", "", ""]])
+    data = csv_bytes(
+        [["R1", "recommendation", "First part.\x0bSecond part.\x0cThird.", "Cleveland Police", "31/03/2027", ""]]
+    )
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="f.csv")
     assert batch.rows[0]["text"] == "First part.\nSecond part.\nThird."
-    assert batch.problem_count == 0
+    assert batch.problem_count == 0, batch.rows[0]["problems"]
 
 
 def test_a_reference_with_a_line_break_is_refused():
