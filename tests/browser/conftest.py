@@ -6,7 +6,6 @@ Why not pytest-django's `live_server` with `django_db(transaction=True)`: that f
 after every test, so the demo data (about 5 seconds to load) would be loaded for every test. Here a
 module-scoped fixture loads it once, committed, and runs pytest-django's own LiveServer over it."""
 
-import importlib
 import os
 import shutil
 import threading
@@ -15,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.committed_data import flush, restore_migration_data
 
 
 @contextmanager
@@ -75,46 +76,6 @@ def browser() -> Iterator:
         browser.close()
 
 
-# The data migrations that create rows the service needs: a flush by any transactional test removes
-# those rows. Both are written to be run again (get_or_create, update_or_create).
-DATA_MIGRATIONS = (
-    ("accounts.migrations.0002_roles", "add_roles"),
-    ("inspections.migrations.0002_programmes", "add_programmes"),
-    ("inspections.migrations.0007_themes_slugs_public_comments", "add_themes"),
-    ("inspections.migrations.0008_replies_reviews_and_clocks", "add_review_months"),
-)
-
-
-def _restore_migration_data() -> None:
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
-
-
-def _flush() -> None:
-    """Empty the database and put back what the migrations made. Where pytest-django serialized the
-    migrated database (a test asks for serialized_rollback), restore exactly that, keys included:
-    a plain flush re-creates content types in a different order, with different keys, and the next
-    serialized_rollback test would then collide with them."""
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=contents is not None)
-    if contents is None:
-        _restore_migration_data()
-        return
-    connection.creation.deserialize_db_from_string(contents)
-    # Rows came back with their keys; move each sequence past them.
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 @pytest.fixture(scope="module")
 def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
     """The demo data in the test database and a live server over it: its base URL."""
@@ -137,7 +98,7 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
         # The fault tests cut database connections on purpose; start from a live one.
         if connection.connection is not None and not connection.is_usable():
             connection.close()
-        _restore_migration_data()
+        restore_migration_data()
         demo_load()
         server = LiveServer("localhost:0")
         server._live_server_modified_settings.enable()
@@ -151,7 +112,7 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
                     thread.join(timeout=5)
             server.stop()
             server._live_server_modified_settings.disable()
-            _flush()
+            flush()
             fast.disable()
 
 

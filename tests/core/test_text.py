@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from core.forms import GovukForm, TextPolicyForm
 from core.text import LONG_TEXT_MAX, TextRefused, control_character, is_blank, single_line, text_clean
-from imports.forms import InspectionForm
 from inspections import services
-from inspections.forms import JudgementForm, UpdateForm
+from inspections.forms import InspectionForm, JudgementForm, UpdateForm
 from inspections.models import ProgressUpdate
 from users.forms import UserCreateForm
 

@@ -1,5 +1,4 @@
 import datetime as dt
-from io import StringIO
 
 import pytest
 from django.db import models
@@ -8,16 +7,26 @@ from django.db.models import Count
 from accounts.models import User
 from demo.services import DEMO_PASSWORD, MARKER_REFERENCE, demo_load
 from inspections.models import FollowUpReview, Inspection, ItemEvent, TrackedItem
-from tests import factories
+from tests.committed_data import flush, restore_migration_data
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 26)
 
 
-@pytest.fixture
-def demo():
-    return demo_load(today=TODAY)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module and committed (about half a minute); every test here
+    only reads it, inside its own transaction. Emptied when the module ends."""
+    from django.test.utils import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast, django_db_blocker.unblock():
+        restore_migration_data()
+        loaded = demo_load(today=TODAY)
+    yield loaded
+    with django_db_blocker.unblock():
+        flush()
 
 
 def test_demo_loads_once_with_the_same_counts(demo):
@@ -121,29 +130,3 @@ def test_a_newcomer_sees_national_bodies_governance_and_the_new_clocks(demo):
     )
     assert "CUST-LATE-CLE" in late and "CUST-RECENT-DUR" not in late
     assert ExtensionRequest.objects.filter(approved_date__lt=models.F("requested_date")).exists()
-
-
-def test_the_demo_goes_into_the_embedded_database_an_empty_one_or_its_own(staff_user):
-    from demo.services import demo_load_refusal
-
-    assert demo_load_refusal(embedded=True) is None  # the embedded SQLite database, whatever it holds
-    refusal = demo_load_refusal(embedded=False)
-    assert refusal.startswith("this database holds 1 user and 0 inspections")
-    assert "published password" in refusal
-    staff_user.delete()
-    assert demo_load_refusal(embedded=False) is None  # empty
-    demo_load(today=TODAY)
-    factories.UserFactory(username="someone.real")
-    assert demo_load_refusal(embedded=False) is None  # holds the demo already
-
-
-def test_load_demo_refuses_a_database_with_other_data_and_changes_nothing(staff_user, settings):
-    from django.core.management import CommandError, call_command
-
-    settings.EMBEDDED_DATABASE = "/nowhere/tracker.sqlite3"  # so this database is not the embedded one
-    with pytest.raises(CommandError, match="Refusing to load the demo data: this database holds 1 user"):
-        call_command("load_demo")
-    assert list(User.objects.values_list("username", flat=True)) == [staff_user.username]
-    assert not Inspection.objects.exists()
-    call_command("load_demo", "--force", stdout=StringIO())
-    assert Inspection.objects.filter(reference=MARKER_REFERENCE).exists()

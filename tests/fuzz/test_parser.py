@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from imports.parsing import COLUMNS, XLSX_MAGIC, ImportFileError, ParsedFile, file_read
-from imports.services import _check_rows
+from imports.services import _Check
 from tests import factories
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -111,7 +111,9 @@ def _xlsx_safe(value):
 def _check(parsed: ParsedFile) -> None:
     inspection = factories.InspectionFactory()
     factories.ForceFactory(name="Cleveland Police")
-    rows, problem_count, item_count = _check_rows(parsed=parsed, inspection=inspection)
+    check = _Check(parsed=parsed, history=parsed.history, inspection=inspection)
+    rows, reports = check.run()
     assert len(rows) == len(parsed.rows)
-    assert problem_count == sum(len(row["problems"]) for row in rows)
-    assert item_count >= 0
+    # Every row either reads cleanly into organisations or says what is wrong with it.
+    assert all(row["problems"] or row["force_ids"] or row.get("joins") or row["action"] == "skip" for row in rows)
+    assert all(isinstance(problem, str) and problem for row in rows for problem in row["problems"])
