@@ -58,8 +58,9 @@ def test_a_large_import_confirmed_with_the_broker_down_is_saved_in_the_request(
     settings.IMPORT_INLINE_MAX_ROWS = 2  # so this batch is one for the worker
     factories.ForceFactory(name="Cleveland Police")
     inspection = factories.InspectionFactory(reference="NCPI-1")
-    rows = [[f"R{n}", "recommendation", "Text", "Cleveland Police", "", ""] for n in range(5)]
+    rows = [[f"R{n}", "recommendation", f"Text {n}", "Cleveland Police", "31/03/2027", ""] for n in range(5)]
     batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="f.csv")
+    assert batch.problem_count == 0, [row["problems"] for row in batch.rows]
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, "imports.services"):
         with django_capture_on_commit_callbacks(execute=True):

@@ -79,7 +79,7 @@ def test_an_import_logs_its_numbers_as_keys(db, staff_user, caplog):
 
     factories.ForceFactory(name="Cleveland Police")
     inspection = factories.InspectionFactory(reference="NCPI-1")
-    data = csv_bytes([["R1", "Recommendation", "Assess every missing child.", "Cleveland Police", "", ""]])
+    data = csv_bytes([["R1", "Recommendation", "Assess every missing child.", "Cleveland Police", "31/03/2027", ""]])
     batch = import_batch_create(user=staff_user, inspection=inspection, data=data, name="findings.csv")
     with caplog.at_level(logging.INFO, "imports.services"):
         import_batch_confirm(batch=batch, user=staff_user)

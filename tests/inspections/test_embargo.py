@@ -159,7 +159,13 @@ def test_the_clocks_set_on_the_report_wait_for_publication_too(force):
     fire = factories.ForceFactory(name="Testshire Fire and Rescue Service", kind="fire")
     inspection = factories.InspectionFactory(published_on=PUBLICATION, authority_plan_due_on=dt.date(2026, 6, 1))
     inspection.forces.add(fire)
-    factories.TrackedItemFactory(finding__inspection=inspection, finding__target_date=dt.date(2026, 12, 1), force=fire)
+    # Entered while the report was under embargo, as findings are: before the plan was due.
+    factories.TrackedItemFactory(
+        finding__inspection=inspection,
+        finding__target_date=dt.date(2026, 12, 1),
+        force=fire,
+        entered_on=dt.date(2026, 5, 1),
+    )
     undated = factories.TrackedItemFactory(finding__inspection=inspection, finding__target_date=None, force=force)
     undated.current_target_date = undated.original_target_date = None
     undated.review_by = dt.date(2026, 6, 1)
