@@ -148,7 +148,7 @@ def _records(users: list, n: int) -> None:
 
 def test_staff_filter_the_record_by_user_kind_and_day(client, staff_user, manager_user, liaison_user):
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC), tick=False):
-        export_record_create(user=liaison_user, kind=ExportKind.ITEMS_CSV, path="/o", query={}, row_count=1)
+        export_record_create(user=liaison_user, kind=ExportKind.API_LIST, path="/api/v1/items/", query={}, row_count=1)
     with time_machine.travel(dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC), tick=False):
         export_record_create(user=manager_user, kind=ExportKind.ITEMS_CSV, path="/r", query={}, row_count=2)
         export_record_create(user=liaison_user, kind=ExportKind.ITEMS_XLSX, path="/r", query={}, row_count=3)
