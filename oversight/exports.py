@@ -54,17 +54,20 @@ def _rows(items: QuerySet[TrackedItem], today: dt.date) -> Iterator[list]:
         ]
 
 
-def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> HttpResponse:
-    """The pack holds only overdue and stale items, so it is built in memory in one go."""
+def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> tuple[HttpResponse, int]:
+    """The pack as an Excel file, and how many rows it holds. The pack holds only overdue and stale
+    items, so it is built in memory in one go."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Overdue and stale")
     sheet.append(PACK_HEADERS)
+    row_count = 0
     for row in _rows(items, today):
         sheet.append([neutralise(cell) for cell in row])
+        row_count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-pack-{today:%Y-%m-%d}.xlsx"'
-    return response
+    return response, row_count

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load
+from demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -15,3 +15,7 @@ class Command(BaseCommand):
         )
         for username, *_rest, role, _forces in DEMO_USERS:
             self.stdout.write(f"  sign in as {username!r} ({role.label}) with password {DEMO_PASSWORD!r}")
+        self.stdout.write(
+            f"Then enter the code from an authenticator app set up with the demo secret {DEMO_TOTP_SECRET} "
+            "(the same for every demo user), or the code `python manage.py demo_code` prints."
+        )
