@@ -10,6 +10,8 @@ def filters_in_words(filters: dict[str, list[str]]) -> str:
 
 
 class ExportRecordTable(GovukTable):
+    label = "Exports"
+
     created_at = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
     user = tables.Column(verbose_name="Who", order_by=("user__last_name", "user__first_name"))
     kind = tables.Column(verbose_name="What")
