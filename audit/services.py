@@ -20,8 +20,14 @@ def _scope(user: User) -> str:
     return "; ".join(names) or "No force"
 
 
+def _storable(text: str) -> str:
+    # PostgreSQL's text and jsonb cannot hold NUL (SQLite can): a query string may carry anything,
+    # and the export it asked for must still be recorded and answered, so NUL is kept as U+FFFD.
+    return text.replace("\x00", "\ufffd")
+
+
 def _filters(query: QueryDict) -> dict[str, list[str]]:
-    return {key: query.getlist(key) for key in sorted(query)}
+    return {_storable(key): [_storable(value) for value in query.getlist(key)] for key in sorted(query)}
 
 
 def export_record_create(
@@ -38,7 +44,7 @@ def export_record_create(
     return ExportRecord.objects.create(
         user=user,
         kind=kind,
-        path=path[:200],
+        path=_storable(path)[:200],
         scope=_scope(user)[:500],
         filters=_filters(query),
         row_count=row_count,

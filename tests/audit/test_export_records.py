@@ -177,3 +177,15 @@ def test_the_record_page_query_count_does_not_grow(client, staff_user, manager_u
     # session's save (a savepoint around one update)
     with django_assert_num_queries(8):
         assert client.get("/exports/").status_code == 200
+
+
+def test_a_query_with_a_nul_character_is_still_answered_and_recorded(client, staff_user):
+    # PostgreSQL's jsonb refuses NUL: the record keeps the query with NUL shown as U+FFFD rather
+    # than failing the API page (or the download) that it records.
+    factories.TrackedItemFactory()
+    client.force_login(staff_user)
+    response = client.get("/api/v1/items/?unknown%00name=a%00b")
+    assert response.status_code == 200
+    record = _only_record()
+    assert (record.kind, record.row_count) == (ExportKind.API_LIST, 1)
+    assert record.filters == {"unknown\ufffdname": ["a\ufffdb"]}
