@@ -1,12 +1,17 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.two_factor import session_passed
+
 
 def navigation(request: HttpRequest) -> dict:
     """The primary navigation for the signed-in user's role (MOJ primary navigation)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"primary_navigation": []}
+    if not session_passed(request):
+        # Half signed in (the code not yet given): no page but the code pages is reachable.
+        return {"primary_navigation": [], "half_signed_in": True}
     items = [
         ("Dashboard", "dashboard"),
         ("Recommendations", "inspections:item_list"),
@@ -17,7 +22,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.is_manager or user.is_inspectorate_staff:
         items += [("Overdue review", "oversight:queue")]
     if user.is_inspectorate_staff:
-        items += [("Import", "imports:upload"), ("Users", "users:user_list")]
+        items += [("Import", "imports:upload"), ("Users", "users:user_list"), ("Exports", "audit:export_list")]
     path = request.path
     nav = []
     for label, name in items:

@@ -43,3 +43,54 @@ class DigestPreferenceForm(GovukForm):
         label="Email me the digest of overdue and due-soon recommendations",
         required=False,
     )
+
+
+class CodeForm(GovukForm):
+    """The GOV.UK "enter a code" pattern: one short numeric input, no auto-advance, no spinner."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows for Recommendation Tracker. It changes every 30 seconds.",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["code"].widget.attrs
+        attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        )
+        attrs["class"] = attrs.get("class", "") + " govuk-input--width-5"
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isascii() or not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("The code must be 6 numbers")
+        return code
+
+
+class RecoveryCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the recovery codes you saved when you set up your authenticator app, like 3fa7k2mq. Each works once.",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["code"].widget.attrs
+        attrs.update({"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none", "autofocus": True})
+        attrs["class"] = attrs.get("class", "") + " govuk-input--width-10"
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in self.cleaned_data["code"] if ch not in " -\t").lower()
+        if not code.isascii() or not code.isalnum() or len(code) > 16:
+            raise forms.ValidationError("A recovery code is 8 letters and numbers, like 3fa7k2mq")
+        return code

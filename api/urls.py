@@ -23,4 +23,5 @@ urlpatterns = [
     # The documentation is a page for people: anonymous visitors are sent to sign in.
     path("docs/", docs_view, name="docs"),
     path("token/", views.token_page, name="token"),
+    path("token/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -5,17 +5,33 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from api import filters, serializers
-from api.services import token_get, token_regenerate
+from api.services import token_get, token_regenerate, tokens_revoke
+from audit.models import ExportKind
+from audit.services import export_record_for_request
 from core.dates import london_today
 from inspections.selectors import findings_visible_to, inspections_visible_to, items_visible_to
 
 
-class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
+class RecordedListMixin:
+    """Each list page a client reads is recorded as an export (who, the query, how many rows)."""
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            data = response.data
+            rows = data.get("results", data) if isinstance(data, dict) else data
+            export_record_for_request(request=request, kind=ExportKind.API_LIST, row_count=len(rows))
+        return response
+
+
+class InspectionViewSet(RecordedListMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections the user may see, newest published first."""
 
     serializer_class = serializers.InspectionSerializer
@@ -30,7 +46,7 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(RecordedListMixin, viewsets.ReadOnlyModelViewSet):
     """Causes of concern, recommendations and areas for improvement the user may see."""
 
     serializer_class = serializers.FindingSerializer
@@ -45,7 +61,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class TrackedItemViewSet(viewsets.ReadOnlyModelViewSet):
+class TrackedItemViewSet(RecordedListMixin, viewsets.ReadOnlyModelViewSet):
     """Each force's tracked item: its response, status, dates and latest progress judgement."""
 
     serializer_class = serializers.TrackedItemSerializer
@@ -82,3 +98,13 @@ def token_page(request: HttpRequest) -> HttpResponse:
         return redirect("api:token")
     crumbs = [("Your account", reverse("accounts:profile")), ("API token", None)]
     return render(request, "api/token.html", {"token": token_get(user=request.user), "crumbs": crumbs})
+
+
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke the user's API token(s) from their account page: scripts using it stop working."""
+    if tokens_revoke(user=request.user):
+        messages.success(request, "Your API token has been revoked. Scripts that used it no longer work")
+    else:
+        messages.info(request, "You had no API token")
+    return redirect("accounts:profile")

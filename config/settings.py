@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from core.logs import LOG_FORMATS, logging_config
+from core.ratelimit import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "qsessions",  # Django's sessions, with the user, address and browser of each (the account page lists them)
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -55,12 +56,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     # The project's own apps, in the order their imports point (each imports only from those above
     # it; tests/test_architecture.py holds the contract).
     "core",
     "accounts",
+    "audit",
     "notifications",
     "forces",
     "users",
@@ -74,17 +79,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the public register's requests lose their cookies before the session sees them.
+    # First: every later step (the register, sessions, axes, rate limits, the audit) reads the real
+    # client address.
+    "core.middleware.ClientAddressMiddleware",
+    # The public register's requests lose their cookies before the session sees them.
     "register.http.PublicRegisterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qsessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -152,18 +161,62 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions are stored with their user, address and browser (django-qsessions), so a user can see
+# and end their own.
+SESSION_ENGINE = "accounts.sessions"
 # Sessions end after SESSION_IDLE_MINUTES of inactivity: every request renews the cookie.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: five failed sign-ins for one username from one address lock it out for 15 minutes.
+# django-axes: five failed sign-ins (wrong passwords or codes) for one username from one address
+# lock it out for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by the password alone: a sign-in succeeds once the code is given too
+# (accounts.views resets the count then), so wrong codes count however often the password is given.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address as core.http.client_address reads it (behind TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
+
+# How many reverse proxies (load balancer, CDN) stand in front of the web processes and append to
+# X-Forwarded-For. 0: the address is the connection's own (REMOTE_ADDR) and X-Forwarded-For is
+# ignored, since any client can write it. N: the N-th address from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+
+# Rate limits ("count/window", window in s, m or h), counted per client address in the shared cache
+# (core/ratelimit.py): sign-in attempts (passwords and codes) whatever the username, and password
+# reset emails per email address and per client.
+RATE_LIMIT_SIGN_IN_PER_CLIENT = parse_rate(
+    env.str("RATE_LIMIT_SIGN_IN_PER_CLIENT", default="30/15m"), setting="RATE_LIMIT_SIGN_IN_PER_CLIENT"
+)
+RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS = parse_rate(
+    env.str("RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", default="3/1h"), setting="RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS"
+)
+RATE_LIMIT_PASSWORD_RESET_PER_CLIENT = parse_rate(
+    env.str("RATE_LIMIT_PASSWORD_RESET_PER_CLIENT", default="10/1h"), setting="RATE_LIMIT_PASSWORD_RESET_PER_CLIENT"
+)
+
+# Two-factor sign-in (django-otp): an authenticator app's code after the password, for staff and
+# managers always, for liaison officers when TWO_FACTOR_FOR_LIAISON is on (the default outside
+# DEBUG). TWO_FACTOR_REQUIRED=0 turns the requirement off, for local development only.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_FOR_LIAISON = env.bool("TWO_FACTOR_FOR_LIAISON", default=not DEBUG)
+if not TWO_FACTOR_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_REQUIRED=0 is for local development only: it is refused with DEBUG off. "
+        "Unset it (two-factor sign-in stays on), or set DEBUG=1 on a development machine."
+    )
+OTP_TOTP_ISSUER = "Recommendation Tracker"
+# After each wrong code the next is refused for 1, 2, 4, 8... seconds (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -311,7 +364,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # The record of exports keeps EXPORT_RECORD_RETENTION_DAYS; older records go at 03:30.
+    "prune-export-records": {
+        "task": "audit.tasks.prune_export_records",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 3 * 60 * 60},
+    },
 }
+
+# Who exported what (audit app): kept this many days, then pruned by beat's daily job.
+EXPORT_RECORD_RETENTION_DAYS = env.int("EXPORT_RECORD_RETENTION_DAYS", default=2 * 365)
+if EXPORT_RECORD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("EXPORT_RECORD_RETENTION_DAYS must be at least 1.")
 
 # Managers' review queue: an overdue item is due a review when its last one is older than this;
 # an open item with no progress update for STALE_PROGRESS_DAYS is flagged "no recent progress".
@@ -335,11 +399,10 @@ CACHES["imports"] = _cache_from_url(
 IMPORT_PROGRESS_CACHE = "imports"
 
 # The public register (register app, /register/): how long a page may be kept by us and by any
-# proxy or CDN (seconds), how many requests a minute one client may make (0: no limit), and, behind
-# a trusted proxy, the request header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
+# proxy or CDN (seconds), and how many requests a minute one client may make (0: no limit; the
+# client's address as core.http.client_address reads it, TRUSTED_PROXY_COUNT).
 REGISTER_CACHE_SECONDS = env.int("REGISTER_CACHE_SECONDS", default=300)
 REGISTER_RATE_LIMIT = env.int("REGISTER_RATE_LIMIT", default=120)
-REGISTER_CLIENT_IP_HEADER = env.str("REGISTER_CLIENT_IP_HEADER", default="")
 
 # The read-only API (api app): tokens for scripts, the session for the browsable documentation.
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("users.urls")),
+    path("exports/", include("audit.urls")),
     path("forces/", include(([*force_urlpatterns, *forces_urls.urlpatterns], "forces"))),
     path("overdue-review/", include("oversight.urls")),
     path("api/", include("api.urls")),

@@ -4,7 +4,23 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from core.http import client_address
 from core.views import MB, bad_request
+
+
+class ClientAddressMiddleware:
+    """Puts the real client address (core.http.client_address, TRUSTED_PROXY_COUNT) in REMOTE_ADDR
+    before anything else reads it, so that the sessions list, django-axes, the rate limits, the
+    public register's limit and the record of exports all see the same address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        address = client_address(request)
+        if address:
+            request.META["REMOTE_ADDR"] = address
+        return self.get_response(request)
 
 
 def request_max_bytes() -> int:

@@ -3,6 +3,7 @@
 Deterministic (a seeded random generator) and relative to the day it is loaded, so that there is
 always something overdue, something due soon and something awaiting verification."""
 
+import base64
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
@@ -33,6 +35,9 @@ from inspections.models import (
 )
 
 DEMO_PASSWORD = "Tracker-demo-2026"  # noqa: S105 (published in the README: demo only)
+# Every demo user's authenticator app has this secret (base32), published in the README so that a
+# newcomer can add it to an app, or run `manage.py demo_code`, and sign in. Demo only.
+DEMO_TOTP_SECRET = "TRACKERDEMOSECRETTRACKERDEMO2345"  # noqa: S105
 MARKER_REFERENCE = "NCPI-2017-CLE"
 
 DEMO_USERS = [
@@ -689,8 +694,19 @@ def _users() -> dict[str, User]:
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
         for name in force_names:
             LiaisonMembership.objects.get_or_create(user=user, force=Force.objects.get(name=name))
+        _demo_authenticator(user)
         users[username] = user
     return users
+
+
+def demo_totp_key_hex() -> str:
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def _demo_authenticator(user: User) -> None:
+    """The demo user's authenticator app, set up with the published demo secret."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Authenticator app", key=demo_totp_key_hex(), confirmed=True)
 
 
 def _review_overdue(*, today: dt.date, users: dict[str, User]) -> None:

@@ -52,9 +52,19 @@ def _rows(items: QuerySet[TrackedItem], today: dt.date) -> Iterator[list]:
         ]
 
 
-def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> HttpResponse:
-    """The pack of overdue and stale items, written by the service's one Excel writer."""
-    return xlsx_response(
+def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> tuple[HttpResponse, int]:
+    """The pack of overdue and stale items, written by the service's one Excel writer, and how many
+    rows it holds (for the record of exports)."""
+    written = 0
+
+    def counted():
+        nonlocal written
+        for row in _rows(items, today):
+            written += 1
+            yield row
+
+    response = xlsx_response(
         filename=f"meeting-pack-{today:%Y-%m-%d}.xlsx",
-        sheets=[("Overdue and stale", PACK_HEADERS, _rows(items, today))],
+        sheets=[("Overdue and stale", PACK_HEADERS, counted())],
     )
+    return response, written

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import require_staff_or_manager
+from audit.models import ExportKind
+from audit.services import export_record_for_request
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
@@ -121,11 +123,15 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     filters = QueueFilter(request.GET, queryset=items_visible_to(user=request.user))
     items = meeting_pack_items(items=filters.qs, today=today)
     if request.GET.get("format") == "xlsx":
-        return exports.meeting_pack_xlsx(items=items, today=today)
+        response, row_count = exports.meeting_pack_xlsx(items=items, today=today)
+        export_record_for_request(request=request, kind=ExportKind.MEETING_PACK_XLSX, row_count=row_count)
+        return response
     rows = list(items.prefetch_related("overdue_reviews__reviewer"))
     bodies = governing_bodies(items=rows, today=today)
     for item in rows:
         item.governing_body = bodies.get(item.force_id)
+    # The pack is made to be printed and taken to a meeting: the page is an export too.
+    export_record_for_request(request=request, kind=ExportKind.MEETING_PACK, row_count=len(rows))
     context = {
         "filter": filters,
         "items": rows,

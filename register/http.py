@@ -30,6 +30,7 @@ from django.utils.http import http_date, quote_etag
 
 from core.cache import cache_key, data_changed_at, data_generation
 from core.dates import london_today
+from core.http import client_address
 
 PUBLIC_PREFIXES = ("/register/", "/robots.txt")
 # Bump when a page's template or wording changes, so that ETags issued before a deployment stop
@@ -63,14 +64,9 @@ class PublicRegisterMiddleware:
 
 
 def client_id(request: HttpRequest) -> str:
-    """The client a request comes from: the address the proxy reports (REGISTER_CLIENT_IP_HEADER,
-    its first entry) behind a trusted proxy, else the connection's own address."""
-    header = settings.REGISTER_CLIENT_IP_HEADER
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client a request comes from: the service's one definition (core.http.client_address,
+    TRUSTED_PROXY_COUNT), the same address the sign-in limits and the lock-out use."""
+    return client_address(request) or "unknown"
 
 
 def rate_limited(request: HttpRequest) -> int:

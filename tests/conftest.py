@@ -8,6 +8,14 @@ from django.contrib.auth.models import Group
 from accounts.roles import GROUP_NAMES, Role
 from tests import factories
 from tests.skips import EXPECTED_SKIPS
+from tests.two_factor import TwoFactorClient
+
+
+@pytest.fixture
+def client() -> TwoFactorClient:
+    """Two-factor sign-in is on in the tests (as in production): `client.force_login(user)` gives
+    the password step and then the code from the user's authenticator app (tests/two_factor.py)."""
+    return TwoFactorClient()
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import require_staff
+from accounts.selectors import user_has_two_factor
 from core.tables import paginate
 from users import services
 from users.forms import UserCreateForm, UserForm
@@ -70,7 +72,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{subject}'s details have been saved")
             return redirect("users:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "subject": subject, "creating": False})
+    context = {
+        "form": form,
+        "subject": subject,
+        "creating": False,
+        "subject_has_two_factor": user_has_two_factor(user=subject),
+    }
+    return render(request, "accounts/user_form.html", context)
 
 
 @require_POST
@@ -84,4 +92,21 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"{subject} has been {'reactivated' if active else 'deactivated'}")
+    return redirect(reverse("users:user_edit", args=[subject.pk]))
+
+
+@require_POST
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff remove another user's authenticator and recovery codes (recorded in their history);
+    the user sets up a new authenticator at their next sign-in."""
+    require_staff(request.user)
+    subject = get_object_or_404(User, pk=pk)
+    try:
+        account_services.two_factor_reset(user=subject, reset_by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, f"{subject}'s two-factor authentication has been reset. They will set it up at their next sign-in"
+        )
     return redirect(reverse("users:user_edit", args=[subject.pk]))

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_safe
 
+from audit.models import ExportKind
+from audit.services import export_record_for_request
 from core.dates import london_today
 from core.spreadsheets import FORMULA_PREFIXES, NEEDS_CLEANING_RE, cell, csv_response, xlsx_response
 from forces.models import Force
@@ -106,6 +108,12 @@ def item_export(request: HttpRequest) -> HttpResponse:
     filterset = filtered_items(request)
     queryset = filterset.qs.order_by(
         "finding__inspection__reference", "finding__position", "finding__reference", "force__name", "id"
+    )
+    # Counted before streaming, so the record of the export is written even if the download is cut.
+    export_record_for_request(
+        request=request,
+        kind=ExportKind.ITEMS_CSV if kind == "csv" else ExportKind.ITEMS_XLSX,
+        row_count=queryset.count(),
     )
     values = queryset.values_list(*(field for _, field in COLUMNS)).iterator(chunk_size=CHUNK)
     rows = export_rows(values, today=london_today())

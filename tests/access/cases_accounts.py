@@ -3,6 +3,9 @@
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from qsessions.models import Session
 
 from accounts.models import User
 from tests.access.matrix import READ_ALL_SIGNED_IN, STAFF_ONLY, Case, expect
@@ -32,7 +35,44 @@ def _other_liaison(world) -> dict:
     return {"pk": world.users["other_liaison"].pk}
 
 
+def _two_factor(world) -> list:
+    return [
+        sorted(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", "key")),
+        sorted(StaticToken.objects.values_list("device__user_id", "token")),
+    ]
+
+
+def _sessions(world) -> list:
+    return sorted(Session.objects.values_list("session_key", flat=True))
+
+
+# A signed-in session that has given its code is sent on from the code pages (to the dashboard,
+# or from setting up to the account page: replacing an authenticator needs a recovery code first).
+PASSED_ON = expect(own_liaison=302, other_liaison=302, staff=302, manager=302)
+
 CASES = [
+    Case("accounts:two_factor_code", expected=PASSED_ON),
+    Case("accounts:two_factor_code", method="POST", data=lambda w: {"code": "123456"}, expected=PASSED_ON),
+    Case("accounts:two_factor_recovery", expected=PASSED_ON),
+    Case("accounts:two_factor_recovery", method="POST", data=lambda w: {"code": "abcdefgh"}, expected=PASSED_ON),
+    Case("accounts:two_factor_setup", expected=PASSED_ON),
+    Case(
+        "accounts:two_factor_setup",
+        method="POST",
+        data=lambda w: {"code": "123456"},
+        expected=PASSED_ON,
+        snapshot=_two_factor,
+    ),
+    Case("accounts:recovery_codes", expected=READ_ALL_SIGNED_IN),
+    Case("accounts:recovery_codes", method="POST", expected=OWN_WRITE),
+    Case("accounts:sessions_end_others", method="POST", expected=OWN_WRITE, snapshot=_sessions),
+    Case(
+        "users:user_two_factor_reset",
+        kwargs=_other_liaison,
+        method="POST",
+        expected=STAFF_WRITE,
+        snapshot=_two_factor,
+    ),
     Case(
         "login",
         method="POST",

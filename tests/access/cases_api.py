@@ -26,6 +26,13 @@ CASES = [
         snapshot=_tokens,
         expected=expect(own_liaison=302, other_liaison=302, staff=302, manager=302),
     ),
+    # Revoking is of your own token only: it succeeds (redirects) for every signed-in user.
+    Case(
+        "api:token_revoke",
+        method="POST",
+        snapshot=_tokens,
+        expected=expect(own_liaison=302, other_liaison=302, staff=302, manager=302),
+    ),
 ]
 for resource, obj in (("inspection", "inspection"), ("finding", "finding"), ("item", "item")):
     CASES += [

@@ -77,7 +77,7 @@ class Case:
 
 
 # Tables that change on any request, or are not the service's data.
-_NOT_DATA = {"sessions", "axes", "admin", "contenttypes"}
+_NOT_DATA = {"sessions", "qsessions", "axes", "admin", "contenttypes"}
 # Group permissions are set by migration (hundreds of rows, never changed by a request).
 _NOT_DATA_MODELS = {"auth.permission", "auth.group_permissions"}
 

@@ -5,6 +5,7 @@ import time_machine
 
 from accounts.models import User
 from tests.factories import TEST_PASSWORD
+from tests.two_factor import authenticator_for, code_for, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,11 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert response["Location"].startswith("/accounts/sign-in/")
 
 
-def test_sign_in_then_dashboard(client, liaison_user):
-    response = client.post("/accounts/sign-in/", {"username": "liaison.user", "password": TEST_PASSWORD}, follow=True)
+def test_sign_in_then_the_code_then_dashboard(client, liaison_user):
+    device = authenticator_for(liaison_user)
+    response = client.post("/accounts/sign-in/", {"username": "liaison.user", "password": TEST_PASSWORD})
+    assert response["Location"] == "/accounts/sign-in/code/"
+    response = client.post("/accounts/sign-in/code/", {"code": code_for(device)}, follow=True)
     assert response.status_code == 200
     assert b"Dashboard" in response.content
     assert response.context["user"] == liaison_user
@@ -62,7 +66,7 @@ def test_the_lock_out_ends_after_the_cool_off(client, liaison_user):
 
 def test_a_session_idle_longer_than_the_limit_is_signed_out(client, liaison_user, settings):
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
-        client.post("/accounts/sign-in/", {"username": "liaison.user", "password": TEST_PASSWORD})
+        sign_in(client, liaison_user)
         clock.shift(dt.timedelta(minutes=29))
         assert client.get("/accounts/profile/").status_code == 200  # activity renews the session
         clock.shift(dt.timedelta(minutes=29))
@@ -74,7 +78,8 @@ def test_a_session_idle_longer_than_the_limit_is_signed_out(client, liaison_user
 
 
 def test_a_deactivated_user_is_signed_out_at_their_next_request(client, liaison_user):
-    client.post("/accounts/sign-in/", {"username": "liaison.user", "password": TEST_PASSWORD})
+    sign_in(client, liaison_user)
+    assert client.get("/accounts/profile/").status_code == 200
     liaison_user.is_active = False
     liaison_user.save()
     assert client.get("/accounts/profile/").status_code == 302

@@ -116,8 +116,18 @@ def site(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
             fast.disable()
 
 
+def demo_code(username: str) -> str:
+    """A code the demo user's authenticator (the published demo secret) shows, that their device
+    has not accepted yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.two_factor import code_for
+
+    return code_for(TOTPDevice.objects.get(user__username=username, confirmed=True))
+
+
 class Session:
-    """A signed-in browser context for one demo user."""
+    """A signed-in browser context for one demo user: password, then the code."""
 
     def __init__(self, browser, base: str, username: str, *, javascript: bool = True, **context_options) -> None:
         # bypass_csp: axe-core is injected as an inline script, which our Content Security Policy forbids.
@@ -132,6 +142,11 @@ class Session:
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEMO_PASSWORD)
         self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+        # The second step, as a newcomer does it: the code of the demo users' published secret.
+        assert self.page.url.endswith("/accounts/sign-in/code/"), f"{username}: no code step ({self.page.url})"
+        self.page.fill("input[name=code]", demo_code(username))
+        self.page.click("main form button[type=submit]")
         self.page.wait_for_load_state()
         assert "/accounts/sign-in/" not in self.page.url, f"{username} could not sign in"
 

@@ -4,12 +4,13 @@ production, and say nothing about what went wrong inside."""
 import re
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import path, reverse
 from django.views import defaults
 
 from config.urls import handler400, urlpatterns
 from inspections.models import ProgressUpdate
+from tests.two_factor import TwoFactorClient
 
 # The service's header and footer: the page is ours, not Django's plain one.
 DESIGN = ('class="moj-header"', "Recommendation Tracker", 'class="govuk-footer"', "dist/app.css")
@@ -74,8 +75,9 @@ def test_a_refusal_is_the_services_403_without_the_reason(client, manager_user):
 
 @pytest.mark.django_db
 def test_a_failed_csrf_check_is_the_services_page(staff_user, item):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(staff_user)
+    client = TwoFactorClient()
+    client.force_login(staff_user)  # both sign-in steps, then the form's token is checked
+    client.handler.enforce_csrf_checks = True
     response = client.post(reverse("inspections:item_update", args=[item.pk]), {"narrative": "x"})
     assert response.status_code == 403
     html = response.content.decode()
@@ -119,7 +121,7 @@ def test_form_fields_over_djangos_limit_get_the_too_large_page(client, liaison_u
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_a_server_error_is_the_services_500_without_details(staff_user):
-    client = Client(raise_request_exception=False)
+    client = TwoFactorClient(raise_request_exception=False)
     client.force_login(staff_user)
     response = client.get("/boom/")
     assert response.status_code == 500

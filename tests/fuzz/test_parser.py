@@ -112,7 +112,7 @@ def _check(parsed: ParsedFile) -> None:
     inspection = factories.InspectionFactory()
     factories.ForceFactory(name="Cleveland Police")
     check = _Check(parsed=parsed, history=parsed.history, inspection=inspection)
-    rows, reports = check.run()
+    rows, _reports = check.run()
     assert len(rows) == len(parsed.rows)
     # Every row either reads cleanly into organisations or says what is wrong with it.
     assert all(row["problems"] or row["force_ids"] or row.get("joins") or row["action"] == "skip" for row in rows)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import tests.access as access_package
 from tests.access.matrix import Case, database_fingerprint
+from tests.two_factor import TwoFactorClient
 
 # FUZZ_EXAMPLES=200 make test ... for a deeper run than the suite's quick one.
 FUZZ = settings(
@@ -129,7 +130,9 @@ def _path(case: Case, world) -> str:
 
 
 def _client(world, role: str) -> Client:
-    client = Client()
+    # Signed in with both steps (tests/two_factor.py): a half-signed-in client would only ever meet
+    # the redirect to the code page.
+    client = TwoFactorClient()
     if world.users[role] is not None:
         client.force_login(world.users[role])
     return client

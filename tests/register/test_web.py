@@ -97,11 +97,19 @@ def test_a_client_past_the_rate_limit_gets_429_and_others_do_not(client, item, s
 
 def test_behind_a_proxy_the_client_is_the_forwarded_address(client, item, settings):
     settings.REGISTER_RATE_LIMIT = 1
-    settings.REGISTER_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 2  # a CDN (appends the client) and a load balancer (appends the CDN)
     url = reverse("register:home")
     assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.1, 10.0.0.1").status_code == 200
     assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.1, 10.0.0.1").status_code == 429
     assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.2, 10.0.0.1").status_code == 200
+
+
+def test_a_client_cannot_escape_the_limit_by_writing_its_own_forwarded_address(client, item, settings):
+    settings.REGISTER_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1  # one load balancer, which appends the address it saw
+    url = reverse("register:home")
+    assert client.get(url, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9").status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.9").status_code == 429
 
 
 def test_post_is_refused(client, item):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load, demo_load_refusal
+from demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_load, demo_load_refusal
 
 
 class Command(BaseCommand):
@@ -33,3 +33,7 @@ class Command(BaseCommand):
         )
         for username, *_rest, role, _forces in DEMO_USERS:
             self.stdout.write(f"  sign in as {username!r} ({role.label}) with password {DEMO_PASSWORD!r}")
+        self.stdout.write(
+            f"Then enter the code from an authenticator app set up with the demo secret {DEMO_TOTP_SECRET} "
+            "(the same for every demo user), or the code `python manage.py demo_code` prints."
+        )
