@@ -28,6 +28,16 @@ from tests.access.conftest import EMBARGO_MARK, build_embargoed
 from tests.access.matrix import database_fingerprint
 from tests.access.test_matrix import DECLARED
 
+
+@pytest.fixture(autouse=True)
+def _many_sign_ins(settings):
+    # These tests sign each role in again for every URL they try; the limit on sign-ins from one
+    # address (tests/accounts/test_security.py) is not what they are about.
+    from core.ratelimit import Rate
+
+    settings.RATE_LIMIT_SIGN_IN_PER_CLIENT = Rate(count=100_000, seconds=900)
+
+
 # Outside the inspectorate: the two forces' liaison officers, and the public (the register).
 OUTSIDE = ("anonymous", "own_liaison", "other_liaison")
 # The public register answers everyone alike, the inspectorate too: nothing embargoed is public.

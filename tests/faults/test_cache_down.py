@@ -16,13 +16,13 @@ import redis
 from django.core.cache.backends.redis import RedisSerializer
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from core.cache_backends import RETRY_SECONDS
 from inspections.models import ProgressUpdate, TrackedItem
 from tests import factories
+from tests.two_factor import TwoFactorClient
 
 pytestmark = pytest.mark.redis
 
@@ -43,19 +43,19 @@ def cache_on_redis(fault_redis, settings):
 @pytest.fixture
 def people(db, staff_user, liaison_user, force):
     items = factories.TrackedItemFactory.create_batch(4, force=force)
-    staff, liaison = Client(), Client()
+    staff, liaison = TwoFactorClient(), TwoFactorClient()
     staff.force_login(staff_user)
     liaison.force_login(liaison_user)
     return staff, liaison, items
 
 
-def _awaiting_verification(client: Client) -> int:
+def _awaiting_verification(client: TwoFactorClient) -> int:
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     return {h["name"]: h["count"] for h in response.context["headlines"]}["awaiting_verification"]
 
 
-def _post_update(client: Client, item: TrackedItem, text: str) -> None:
+def _post_update(client: TwoFactorClient, item: TrackedItem, text: str) -> None:
     item.refresh_from_db()
     response = client.post(
         reverse("inspections:item_update", kwargs={"pk": item.pk}), {"version": item.version, "narrative": text}
@@ -63,7 +63,7 @@ def _post_update(client: Client, item: TrackedItem, text: str) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def _submit(client: Client, item: TrackedItem, text: str) -> None:
+def _submit(client: TwoFactorClient, item: TrackedItem, text: str) -> None:
     item.refresh_from_db()
     response = client.post(
         reverse("inspections:item_submit", kwargs={"pk": item.pk}),
@@ -89,7 +89,7 @@ def test_with_the_cache_stopped_nothing_is_lost_and_the_figures_are_right_when_i
     assert cache_on_redis.dbsize() > 0, "the dashboard's figures were not cached in Redis"
 
     fault_redis.stop()
-    public = Client()
+    public = TwoFactorClient()
     with caplog.at_level(logging.INFO):
         first = public.get(reverse("register:home"))  # rate limit and page cache both in the cache
         assert first.status_code == 200
@@ -103,7 +103,7 @@ def test_with_the_cache_stopped_nothing_is_lost_and_the_figures_are_right_when_i
         # The write could not be recorded in the cache, so no validator from before it may match.
         again = public.get(reverse("register:home"), headers={"If-None-Match": first["ETag"]})
         assert again.status_code == 200
-        health = Client().get(reverse("healthz"), headers={"Authorization": f"Bearer {TOKEN}"})
+        health = TwoFactorClient().get(reverse("healthz"), headers={"Authorization": f"Bearer {TOKEN}"})
         assert health.status_code == 200  # the cache is reported, not fatal
         assert health.json()["checks"]["cache"]["ok"] is False
 

@@ -12,7 +12,6 @@ import pytest
 import redis
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import GROUP_NAMES, Role
@@ -22,6 +21,7 @@ from inspections.models import Finding, TrackedItem
 from tests import factories
 from tests.faults.support import Worker, broker, postgres_only, wait_for, worker_env
 from tests.imports.test_services import csv_bytes
+from tests.two_factor import TwoFactorClient
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, postgres_only]
 
@@ -57,7 +57,7 @@ class HeldReference:
         self._thread.join(30)
 
 
-def _page(client: Client, batch: ImportBatch) -> str:
+def _page(client: TwoFactorClient, batch: ImportBatch) -> str:
     response = client.get(reverse("imports:progress", kwargs={"pk": batch.pk}))
     assert response.status_code == 200
     return response.content.decode()
@@ -80,7 +80,7 @@ def test_the_progress_page_reads_what_a_worker_elsewhere_writes(request, fault_r
     rows = [[f"R{n:04}", "recommendation", f"Recommendation {n}.", "Cleveland Police", "", ""] for n in range(ROWS)]
     batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="peel.csv")
     assert batch.problem_count == 0 and batch.row_count == ROWS
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(staff_user)
 
     worker_var = tmp_path / "worker-var"

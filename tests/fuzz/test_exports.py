@@ -15,7 +15,6 @@ from xml.etree import ElementTree
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,7 @@ from imports.parsing import ImportFileError
 from imports.services import import_batch_confirm, import_batch_create
 from tests import factories
 from tests.fuzz.test_views import POST_CASES, _actor, _path
+from tests.two_factor import TwoFactorClient
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 # Each example downloads everything, so fewer examples than the other fuzz tests (FUZZ_EXAMPLES=200
@@ -63,7 +63,7 @@ DOWNLOADS = [
 FILES = [url for url in DOWNLOADS if "format=" in url or url.startswith(("/api/v1/findings", "/register/"))]
 
 
-def _download_everything(client: Client, user, urls: list[str] = DOWNLOADS) -> None:
+def _download_everything(client: TwoFactorClient, user, urls: list[str] = DOWNLOADS) -> None:
     user.refresh_from_db()  # a form may have changed the password, which signs its sessions out
     client.force_login(user)
     for url in urls:
@@ -105,7 +105,7 @@ def test_whatever_text_is_stored_every_download_writes_it(world, finding, refere
             status="in_progress",
         )
         factories.ProgressUpdateFactory(item=item, author=world.users["own_liaison"], narrative=clean["update"] or "x")
-        client = Client()
+        client = TwoFactorClient()
         for role in ("manager", "own_liaison"):
             _download_everything(client, world.users[role])
     finally:
@@ -130,13 +130,13 @@ def test_text_typed_into_any_form_downloads_everywhere(case, data, world):
     role, _success = _actor(case)
     savepoint = transaction.savepoint()
     try:
-        client = Client()
+        client = TwoFactorClient()
         if world.users[role] is not None:
             client.force_login(world.users[role])
         valid = case.data(world) if case.data else {}
         response = client.post(_path(case, world), data.draw(hostile_post(valid), label="posted"))
         assert response.status_code < 500, f"{case.id} as {role}: {response.status_code}"
-        _download_everything(Client(), world.users["staff"], FILES)
+        _download_everything(TwoFactorClient(), world.users["staff"], FILES)
     finally:
         transaction.savepoint_rollback(savepoint)
 
@@ -165,6 +165,6 @@ def test_imported_text_downloads_everywhere(world, rows):
             return
         if batch.problem_count == 0:
             import_batch_confirm(batch=batch, user=world.users["staff"])
-        _download_everything(Client(), world.users["own_liaison"])
+        _download_everything(TwoFactorClient(), world.users["own_liaison"])
     finally:
         transaction.savepoint_rollback(savepoint)

@@ -6,10 +6,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
 from notifications.models import Message
+from tests.two_factor import code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -85,4 +87,11 @@ def test_the_first_staff_user_can_set_a_password_and_sign_in(client, settings, d
     assert done.status_code == 200
     signed_in = client.post(reverse("login"), {"username": "priya.shah", "password": new_password})
     assert signed_in.status_code == 302
+    # A first sign-in sets up an authenticator app before any page: the set-up page shows a new
+    # secret, and a code from it completes the sign-in.
+    assert client.get(reverse("imports:upload"))["Location"] == reverse("accounts:two_factor_setup")
+    assert client.get(reverse("accounts:two_factor_setup")).status_code == 200
+    device = TOTPDevice.objects.get(user__username="priya.shah")
+    confirmed = client.post(reverse("accounts:two_factor_setup"), {"code": code_for(device)})
+    assert confirmed["Location"] == reverse("accounts:recovery_codes")
     assert client.get(reverse("imports:upload")).status_code == 200  # a staff page
