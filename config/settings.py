@@ -11,7 +11,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from core.logs import LOG_FORMATS, logging_config
+from core.logs import LOG_FORMATS, logging_config, unraisable_through_logging
 from core.ratelimit import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -441,6 +441,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 if LOG_FORMAT not in LOG_FORMATS:
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of: {', '.join(LOG_FORMATS)}.")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO").upper())
+if LOG_FORMAT == "json":
+    unraisable_through_logging()
 
 # /healthz shows each check's details (error text, timings) to staff signed in and to callers that
 # send "Authorization: Bearer <HEALTH_TOKEN>"; everyone else sees only ok or failing.

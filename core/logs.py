@@ -12,6 +12,7 @@ and the first failure after a minute is logged with that count. This module impo
 the standard library: gunicorn and Celery load it before Django is set up."""
 
 import logging
+import sys
 import threading
 import time
 
@@ -166,3 +167,20 @@ def logging_config(*, log_format: str, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
     }
+
+
+def _unraisable_to_log(unraisable) -> None:
+    """An exception Python cannot raise (in a __del__, a finaliser, at shutdown) goes through
+    logging, so that with LOG_FORMAT=json it is one JSON object like every other line, not
+    Python's bare "Exception ignored in" lines."""
+    error = unraisable.exc_value
+    logging.getLogger("python.unraisable").warning(
+        "Exception ignored in %r: %s",
+        unraisable.object,
+        error,
+        exc_info=(unraisable.exc_type, error, unraisable.exc_traceback) if error is not None else None,
+    )
+
+
+def unraisable_through_logging() -> None:
+    sys.unraisablehook = _unraisable_to_log

@@ -121,7 +121,8 @@ def pytest_runtest_logreport(report):
 
 def unexpected_skips(skipped: list[str], backend: str) -> list[str]:
     allowed = EXPECTED_SKIPS.get(backend, set())
-    return sorted({nodeid for nodeid in skipped if nodeid.split("[")[0] not in allowed})
+    # Under --dist loadgroup a grouped test's id ends in "@<group>".
+    return sorted({nodeid for nodeid in skipped if nodeid.split("@")[0].split("[")[0] not in allowed})
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -150,6 +151,7 @@ ONE_AT_A_TIME = (
 ONE_MODULE_TOGETHER = ("tests/browser/", "tests/demo/test_demo.py", "tests/imports/test_browser.py")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the markers
 def pytest_collection_modifyitems(items):
     for item in items:
         path = item.nodeid.split("::")[0]

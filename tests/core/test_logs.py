@@ -113,3 +113,42 @@ def test_other_records_pass_unchanged(handler):
     [record] = handler.records
     assert record.getMessage() == "Task inspections.tasks.sweep_overdue succeeded"
     assert not hasattr(record, "count")
+
+
+def test_with_json_logs_an_exception_python_cannot_raise_is_one_json_object_too(tmp_path):
+    """A __del__ that fails (redis-py's connection pool at shutdown, say) is reported by Python on
+    stderr as bare "Exception ignored in" lines; with LOG_FORMAT=json it goes through logging."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import gc\n"
+        "class Pool:\n"
+        "    def __del__(self):\n"
+        "        raise ConnectionError('pool gone')\n"
+        "Pool()\n"
+        "gc.collect()\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "LOG_FORMAT": "json",
+        "DEBUG": "1",
+        "SECRET_KEY": "test-only-secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    [record] = [r for r in records if r["logger"] == "python.unraisable"]
+    assert "pool gone" in record["message"] and "ConnectionError" in record["exc_info"]

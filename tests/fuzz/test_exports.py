@@ -93,7 +93,9 @@ def test_whatever_text_is_stored_every_download_writes_it(world, finding, refere
         # PostgreSQL stores no NUL in text; everything else goes in as it is.
         given = {"finding": finding, "reference": reference, "update": update, "name": name}
         clean = {key: value.replace("\x00", "") for key, value in given.items()}
-        inspection = factories.InspectionFactory(title=clean["name"] or "x", reference=clean["reference"][:40] or "R")
+        inspection = factories.InspectionFactory(
+            title=clean["name"][:300] or "x", reference=clean["reference"][:40] or "R"
+        )
         item = factories.TrackedItemFactory(
             finding=factories.FindingFactory(
                 inspection=inspection,
