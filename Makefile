@@ -29,8 +29,8 @@ $(FRONTEND): $(STAMP_JS) frontend/build.mjs $(wildcard frontend/*.scss)
 run: install
 	$(BIN)/python scripts/run.py
 
-# One test process per core (TEST_WORKERS=0 runs them in this process; tests/conftest.py says
-# which tests share a worker).
+# One test process per core (TEST_WORKERS=0 runs them all in this one), each test module kept on
+# one worker: a module's shared set-up (the demo data, a live server) is made once.
 TEST_WORKERS ?= auto
 
 # Tests run with DEBUG off, as production does, and serve static files from the finders; the
@@ -40,7 +40,7 @@ test: install
 		SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
 		SITE_URL=$${SITE_URL:-http://testserver} EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend} \
 		SINGLE_MACHINE=$${SINGLE_MACHINE:-1} \
-		$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -121,8 +121,7 @@ def pytest_runtest_logreport(report):
 
 def unexpected_skips(skipped: list[str], backend: str) -> list[str]:
     allowed = EXPECTED_SKIPS.get(backend, set())
-    # Under --dist loadgroup a grouped test's id ends in "@<group>".
-    return sorted({nodeid for nodeid in skipped if nodeid.split("@")[0].split("[")[0] not in allowed})
+    return sorted({nodeid for nodeid in skipped if nodeid.split("[")[0] not in allowed})
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -134,28 +133,3 @@ def pytest_sessionfinish(session, exitstatus):
             "Skipped but not expected to skip on PostgreSQL (tests/skips.py):\n  " + "\n  ".join(unexpected), red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-# Under pytest-xdist (`make test` runs one worker per core, --dist loadgroup): the tests that start
-# processes, bind ports or share the one Redis run one after another on a single worker; a module
-# that loads the demo once for all its tests keeps them on one worker, so it loads it once.
-ONE_AT_A_TIME = (
-    "tests/faults/",
-    "tests/config/test_make_run.py",
-    "tests/config/test_gunicorn.py",
-    "tests/config/test_backup.py",
-    "tests/inspections/test_celery_e2e.py",
-    "tests/inspections/test_race_postgresql.py",
-    "tests/inspections/test_overdue_postgresql.py",
-)
-ONE_MODULE_TOGETHER = ("tests/browser/", "tests/demo/test_demo.py", "tests/imports/test_browser.py")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the markers
-def pytest_collection_modifyitems(items):
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        if path.startswith(ONE_AT_A_TIME) or item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("one-at-a-time"))
-        elif path.startswith(ONE_MODULE_TOGETHER):
-            item.add_marker(pytest.mark.xdist_group(path))

@@ -25,7 +25,10 @@ from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 # A port of our own: the tests stop this server; the shared Redis (6379) is never touched.
-FAULT_REDIS_PORT = int(os.environ.get("FAULT_REDIS_PORT", "6390"))
+# One port per pytest-xdist worker (gw0, gw1, ...): two workers may each run a fault test at once.
+FAULT_REDIS_PORT = int(os.environ.get("FAULT_REDIS_PORT", "6390")) + int(
+    os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0
+)
 
 postgres_only = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
