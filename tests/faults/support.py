@@ -179,7 +179,7 @@ def sent_emails(mail_dir: Path) -> list:
     for path in sorted(mail_dir.iterdir()):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
-                # The default policy decodes headers: a subject holds "·" (RFC 2047 encoded on the wire).
+                # The default policy decodes headers: a subject holds "·" (RFC 2047 encoded in the file).
                 emails.append(message_from_string(chunk.strip() + "\n", policy=email_policy))
     return emails
 

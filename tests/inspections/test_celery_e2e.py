@@ -139,7 +139,7 @@ def test_a_real_worker_and_beat_flag_an_item_and_send_its_email(tmp_path, reques
     [message] = Message.objects.filter(reason="overdue")
     assert (message.state, message.to_email) == (Message.State.SENT, liaison_user.email)
     emails = [message_from_string(p.read_text(), policy=email_policy) for p in files]
-    assert [(e["To"], e["Subject"]) for e in emails] == [
+    assert [(e["To"], e["Subject"].strip()) for e in emails] == [
         (
             liaison_user.email,
             f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: "
