@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "api",
     "demo",
     "register",
+    "calendars",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("forces/", include(([*force_urlpatterns, *forces_urls.urlpatterns], "forces"))),
     path("overdue-review/", include("oversight.urls")),
     path("api/", include("api.urls")),
+    path("calendar/", include("calendars.urls")),
     path("", include("reporting.urls")),
     path("", include("imports.urls")),
     path("", include("inspections.urls")),

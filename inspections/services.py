@@ -50,6 +50,7 @@ from inspections.models import (
 )
 from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from inspections.rules import reply_kind_for
+from inspections.wording import item_subject, kind_name
 from notifications.services import message_enqueue
 
 Status = TrackedItem.Status
@@ -446,8 +447,8 @@ def item_closure_submit(
             item=item,
             event=event,
             reason="submitted",
-            subject=f"{item.force.name} submitted {item.finding.reference} for closure",
-            body=f"{item.force.name} says this recommendation is done and asks you to verify it.\n\n{narrative}",
+            subject=item_subject(item, "submitted for closure"),
+            body=f"{item.force.name} says this {kind_name(item.finding)} is done and asks you to verify it.\n\n{narrative}",
         )
     return update
 
@@ -502,7 +503,7 @@ def extension_request(
             item=item,
             event=event,
             reason="extension_requested",
-            subject=f"{item.force.name} asks for more time on {item.finding.reference}",
+            subject=item_subject(item, f"more time asked for, to {long_date(requested_date)}"),
             body=f"{item.force.name} asks to move the target date from {item.current_target_date:%-d %B %Y} "
             f"to {requested_date:%-d %B %Y}.\n\n{reason}",
         )
@@ -557,8 +558,8 @@ def item_closure_verify(
             item=item,
             event=event,
             reason="returned",
-            subject=f"{item.finding.reference} returned to {item.force.name}",
-            body=f"The inspectorate did not accept the claim that this recommendation is done.\n\n{note}",
+            subject=item_subject(item, "closure claim returned"),
+            body=f"The inspectorate did not accept the claim that this {kind_name(item.finding)} is done.\n\n{note}",
         )
     return event
 
@@ -646,8 +647,8 @@ def _close(
         item=item,
         event=event,
         reason="closed",
-        subject=f"{item.finding.reference} closed ({label.removeprefix('Closed: ')})",
-        body=f"The inspectorate closed this recommendation for {item.force.name}: {label.lower()}.\n\n{note}",
+        subject=item_subject(item, f"closed ({label.removeprefix('Closed: ').lower()})"),
+        body=f"The inspectorate closed this {kind_name(item.finding)} for {item.force.name}: {label.lower()}.\n\n{note}",
     )
     return event
 
@@ -768,7 +769,12 @@ def extension_decide(
             item=item,
             event=event,
             reason="extension_decided",
-            subject=f"Extension {word}: {item.finding.reference}",
+            subject=item_subject(
+                item,
+                f"extension approved to {long_date(new_date)}"
+                if approve
+                else f"extension to {long_date(extension.requested_date)} refused",
+            ),
             body=body,
         )
     return event

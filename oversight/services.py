@@ -14,6 +14,7 @@ from core.text import is_blank
 from core.urls import item_url
 from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
+from inspections.wording import item_subject, lower_first
 from notifications.services import message_enqueue
 from oversight.models import OverdueReview
 from oversight.selectors import body_with_article, governing_bodies
@@ -57,7 +58,7 @@ def overdue_reviews_record(
         locked = list(
             TrackedItem.objects.select_for_update(of=("self",))
             .filter(pk__in=[item.pk for item in items])
-            .select_related("force__staff_lead", "finding")
+            .select_related("force__staff_lead", "finding__inspection")
             .order_by("pk")
         )
         still_overdue = set(
@@ -116,7 +117,7 @@ def _notify_escalation(*, review: OverdueReview, item: TrackedItem, label: str) 
         recipient=lead,
         reason="escalation",
         key=f"{lead.pk}:escalation:{review.pk}",
-        subject=f"Escalated: {item.finding.reference} for {item.force.name}",
+        subject=item_subject(item, lower_first(label.replace("Escalate to", "Escalated to", 1))),
         body=(
             f"{review.reviewer} recorded a decision on an overdue item for {item.force.name}: {label}.\n\n"
             f"{item.finding.reference}: {item.finding.text}\n\nNote: {review.note}\n\n"

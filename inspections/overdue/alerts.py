@@ -16,6 +16,7 @@ from forces.models import LiaisonMembership
 from forces.selectors import governance_on
 from inspections import rules
 from inspections.models import ItemEvent
+from inspections.wording import finding_name, item_subject, report_subject
 from notifications.services import MessageDraft, messages_enqueue_many
 
 logger = logging.getLogger(__name__)
@@ -44,29 +45,29 @@ def liaison_officers_by_force(force_ids: set[int]) -> dict[int, list[User]]:
 _ALERTS = {
     ItemEvent.Kind.BECAME_OVERDUE: (
         "overdue",
-        "Overdue: {ref} ({force})",
-        "{ref} for {force} passed its target date of {deadline} and is overdue since {since}.",
+        "overdue since {since}",
+        "{kind_ref} for {force} passed its target date of {deadline} and is overdue since {since}.",
     ),
     # Per report, not per item: one email for the report, however many items it holds (the
     # outbox key names the report).
     ItemEvent.Kind.COMMENTS_LATE: (
         "comments-late",
-        "Comments overdue: {report} ({force})",
+        "local policing body's comments overdue",
         "{body} had to publish its comments on {report} by {deadline}, within 56 days of the report's "
         "publication (Police Act 1996, section 55), covering each recommendation. The inspectorate has no "
         "record of them: please send the inspectorate the link once they are published.",
     ),
     ItemEvent.Kind.FRA_PLAN_LATE: (
         "fire-plan-late",
-        "Fire and rescue authority's action plan overdue: {report} ({force})",
+        "fire and rescue authority's action plan overdue",
         "{body} had to publish its action plan on the recommendations of {report} by {deadline}, the date "
         "the inspectorate set. The inspectorate has no record of it: please send the inspectorate the link "
         "once it is published.",
     ),
     ItemEvent.Kind.ACTION_PLAN_LATE: (
         "action-plan-late",
-        "Action plan overdue: {ref} ({force})",
-        "The action plan for {ref} was due by {deadline} and no progress update has been posted.",
+        "action plan overdue",
+        "The action plan for {kind_ref} was due by {deadline} and no progress update has been posted.",
     ),
 }
 
@@ -132,6 +133,7 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                 item, inspection = event.item, event.item.finding.inspection
                 words = {
                     "ref": item.finding.reference,
+                    "kind_ref": finding_name(item.finding),
                     "force": item.force.name,
                     "deadline": long_date(event.target_date),
                     "report": inspection.title,
@@ -147,7 +149,11 @@ def clock_events_notify(*, today: dt.date | None = None) -> int:
                             recipient=user,
                             reason=reason,
                             key=f"{user.pk}:{reason}:{about}:{event.clock_day.isoformat()}",
-                            subject=subject.format(**words),
+                            subject=(
+                                report_subject(force=item.force, inspection=inspection, what=subject.format(**words))
+                                if per_report
+                                else item_subject(item, subject.format(**words))
+                            ),
                             body=f"{body.format(**words)}\n\n{link if per_report else item_url(event.item_id)}\n",
                         )
                     )

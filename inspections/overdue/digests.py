@@ -15,6 +15,7 @@ from forces.models import Force, LiaisonMembership
 from inspections import rules
 from inspections.models import Inspection, ItemEvent, TrackedItem
 from inspections.overdue.alerts import long_date
+from inspections.wording import SEPARATOR, item_heading
 from notifications.services import MessageDraft, messages_enqueue_many
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
             item__force_id__in=all_forces,
             item__overdue_flagged_on__isnull=False,
         )
-        .select_related("item__finding", "item__force")
+        .select_related("item__finding__inspection", "item__force")
         .order_by("item__force__name", "item__finding__reference")
     ):
         newly[event.item.force_id].append(event.item)
@@ -58,11 +59,12 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
             current_target_date__gte=today,
             current_target_date__lte=today + dt.timedelta(days=SOON_DUE_DAYS),
         )
-        .select_related("finding", "force")
+        .select_related("finding__inspection", "force")
         .order_by("current_target_date", "id")
     ):
         soon[item.force_id].append(item)
     replies = _replies_overdue_by_force(force_ids=all_forces, today=today)
+    force_names = dict(Force.objects.filter(id__in=all_forces).values_list("id", "name"))
     drafts = []
     for user in officers.distinct():
         mine_new = [item for force_id in sorted(forces_of[user.pk]) for item in newly[force_id]]
@@ -73,15 +75,14 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
         lines = [f"Your recommendation tracker digest for {long_date(today)}.", ""]
         if mine_new:
             lines += ["Newly overdue:"] + [
-                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}, overdue since "
+                f"- {item_heading(i)}, due {long_date(i.current_target_date)}, overdue since "
                 f"{long_date(rules.overdue_since(i.current_target_date))}: {item_url(i.pk)}"
                 for i in mine_new
             ]
             lines.append("")
         if mine_soon:
             lines += [f"Due in the next {SOON_DUE_DAYS} days:"] + [
-                f"- {i.finding.reference} ({i.force.name}), due {long_date(i.current_target_date)}: {item_url(i.pk)}"
-                for i in mine_soon
+                f"- {item_heading(i)}, due {long_date(i.current_target_date)}: {item_url(i.pk)}" for i in mine_soon
             ]
             lines.append("")
         if mine_replies:
@@ -98,7 +99,10 @@ def daily_digests_enqueue(*, today: dt.date | None = None) -> int:
                 recipient=user,
                 reason="digest-daily",
                 key=f"{user.pk}:digest-daily:all:{today.isoformat()}",
-                subject=f"Tracker digest: {len(mine_new)} newly overdue, {len(mine_soon)} due soon",
+                subject=(
+                    " and ".join(sorted(force_names[f] for f in forces_of[user.pk]))
+                    + f"{SEPARATOR}tracker digest: {len(mine_new)} newly overdue, {len(mine_soon)} due soon"
+                ),
                 body="\n".join(lines),
             )
         )

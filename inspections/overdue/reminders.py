@@ -8,6 +8,7 @@ from core.urls import item_url
 from inspections.models import TrackedItem
 from inspections.overdue.alerts import liaison_officers_by_force, long_date
 from inspections.rules import published_q
+from inspections.wording import finding_name, item_subject, upper_first
 from notifications.services import MessageDraft, messages_enqueue_many
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def reminders_enqueue(*, today: dt.date | None = None) -> int:
             status__in=TrackedItem.OPEN_STATUSES,
             current_target_date__gte=today,
             current_target_date__lte=today + dt.timedelta(days=longest),
-        ).select_related("finding", "force")
+        ).select_related("finding__inspection", "force")
     )
     officers = liaison_officers_by_force({item.force_id for item in items})
     drafts = []
@@ -43,9 +44,9 @@ def reminders_enqueue(*, today: dt.date | None = None) -> int:
                     recipient=user,
                     reason=f"reminder-{window}",
                     key=f"{user.pk}:reminder-{window}:{item.pk}:{item.current_target_date.isoformat()}",
-                    subject=f"Due {_in_days(days)}: {item.finding.reference} ({item.force.name})",
+                    subject=item_subject(item, f"due {_in_days(days)}"),
                     body=(
-                        f"{item.finding.reference} for {item.force.name} is due on "
+                        f"{upper_first(finding_name(item.finding))} for {item.force.name} is due on "
                         f"{long_date(item.current_target_date)}, {_in_days(days)}.\n\n"
                         f"{item.finding.text}\n\n{item_url(item.pk)}\n"
                     ),

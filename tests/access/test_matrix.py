@@ -45,6 +45,8 @@ PUBLIC = {
     "register:feed",
     "register:sitemap",
     "register:sitemap_section",
+    # A calendar feed: its secret token authenticates, as a token does for the API.
+    "calendars:feed",
 }
 
 

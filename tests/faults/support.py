@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_string
+from email.policy import default as email_policy
 from pathlib import Path
 from urllib.parse import quote
 
@@ -181,7 +182,8 @@ def sent_emails(mail_dir: Path) -> list:
     for path in sorted(mail_dir.iterdir()):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
-                emails.append(message_from_string(chunk.strip() + "\n"))
+                # The default policy decodes headers: a subject holds "·" (RFC 2047 encoded in the file).
+                emails.append(message_from_string(chunk.strip() + "\n", policy=email_policy))
     return emails
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from email import message_from_string
+from email.policy import default as email_policy
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +22,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounts.roles import GROUP_NAMES, Role
-from core.dates import london_today
+from core.dates import london_today, long_date
 from inspections.models import ItemEvent, TrackedItem
 from notifications.models import Message
 from tests import factories
@@ -113,7 +114,11 @@ def test_a_real_worker_and_beat_flag_an_item_and_send_its_email(tmp_path, reques
         files: list[Path] = []
         while time.monotonic() < deadline and worker.poll() is None:
             # Other jobs in the schedule may send their own mail; this test waits for the alert.
-            files = [p for p in mail_dir.iterdir() if "Subject: Overdue:" in p.read_text()]
+            files = [
+                p
+                for p in mail_dir.iterdir()
+                if ": overdue since " in (message_from_string(p.read_text(), policy=email_policy)["Subject"] or "")
+            ]
             if files and Message.objects.filter(reason="overdue", state=Message.State.SENT).exists():
                 break
             time.sleep(0.5)  # waiting for a real process, bounded by WAIT_SECONDS
@@ -133,8 +138,12 @@ def test_a_real_worker_and_beat_flag_an_item_and_send_its_email(tmp_path, reques
     assert ItemEvent.objects.filter(item=item, kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 1
     [message] = Message.objects.filter(reason="overdue")
     assert (message.state, message.to_email) == (Message.State.SENT, liaison_user.email)
-    emails = [message_from_string(p.read_text()) for p in files]
-    assert [(e["To"], e["Subject"]) for e in emails] == [
-        (liaison_user.email, f"Overdue: {item.finding.reference} (Cleveland Police)")
+    emails = [message_from_string(p.read_text(), policy=email_policy) for p in files]
+    assert [(e["To"], e["Subject"].strip()) for e in emails] == [
+        (
+            liaison_user.email,
+            f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: "
+            f"overdue since {long_date(item.current_target_date + dt.timedelta(days=1))}",
+        )
     ]
     assert TrackedItem.objects.filter(overdue_flagged_on__isnull=False).count() == 1

@@ -102,6 +102,8 @@ def test_the_liaison_officers_are_told_once_per_report_not_once_per_item(police_
     [message] = Message.objects.filter(reason="comments-late")
     assert message.recipient == liaison_user
     assert "within 56 days" in message.body and "section 55" in message.body
+    inspection, _items = police_report
+    assert message.subject == f"Cleveland Police · {inspection.reference}: local policing body's comments overdue"
 
 
 def test_no_comments_clock_runs_on_a_fire_report():

@@ -191,7 +191,10 @@ def test_the_force_is_told_once_when_an_item_becomes_overdue(liaison_user, other
         assert messages_deliver() == {"sent": 0, "failed": 0}
     [email] = mail.outbox
     assert email.to == [liaison_user.email]
-    assert email.subject == f"Overdue: {item.finding.reference} (Cleveland Police)"
+    assert email.subject == (
+        f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: "
+        "overdue since 1 April 2026"
+    )
     assert "passed its target date of 31 March 2026 and is overdue since 1 April 2026" in email.body
     assert Message.objects.get().key == f"{liaison_user.pk}:overdue:{item.pk}:2026-04-01"
 
@@ -245,8 +248,8 @@ def test_reminders_30_and_7_days_before_once_each(liaison_user, item):
     ]
     messages_deliver()
     assert [m.subject for m in mail.outbox] == [
-        f"Due in 30 days: {item.finding.reference} (Cleveland Police)",
-        f"Due in 7 days: {item.finding.reference} (Cleveland Police)",
+        f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: due in 30 days",
+        f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: due in 7 days",
     ]
 
 
@@ -284,9 +287,12 @@ def test_daily_digest_lists_newly_overdue_and_soon_due(liaison_user, item, other
         messages_deliver()
     [email] = mail.outbox
     assert email.to == [liaison_user.email]
-    assert email.subject == "Tracker digest: 1 newly overdue, 1 due soon"
-    assert f"{item.finding.reference} (Cleveland Police), due 31 March 2026" in email.body
-    assert f"{soon.finding.reference} (Cleveland Police), due 10 April 2026" in email.body
+    assert email.subject == "Cleveland Police · tracker digest: 1 newly overdue, 1 due soon"
+    heading = f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}"
+    assert f"{heading}, due 31 March 2026" in email.body
+    assert (
+        f"{soon.finding.inspection.reference} recommendation {soon.finding.reference}, due 10 April 2026" in email.body
+    )
     assert "Durham" not in email.body
 
 

@@ -126,6 +126,10 @@ def test_escalation_emails_the_staff_lead_once(manager_user, staff_user, force, 
     message = Message.objects.get()
     assert message.recipient == staff_user and message.reason == "escalation"
     assert message.key == f"{staff_user.pk}:escalation:{reviews[0].pk}"
+    assert message.subject == (
+        f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: "
+        "escalated to the chief officer"
+    )
     record([overdue_item(force)], manager_user, decision="chase", note="Chase")
     assert Message.objects.count() == 1
 

@@ -108,4 +108,5 @@ def test_an_email_about_a_reference_with_a_line_break_is_sent(stored, staff_user
         files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n")],
     )
     assert messages_deliver() == {"sent": 1, "failed": 0}
-    assert mail.outbox[0].subject == f"{stored.force.name} submitted R- X for closure"
+    reference = stored.finding.inspection.reference
+    assert mail.outbox[0].subject == f"{stored.force.name} · {reference} recommendation R- X: submitted for closure"
