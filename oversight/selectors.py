@@ -131,7 +131,7 @@ def queue_origin_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> list
 
 # The meeting pack's summary page lists at most this many findings overdue (the most forces first)
 # and says how many more there are; every force in scope is listed (about 90 at most).
-PACK_FINDINGS_SHOWN = 15
+PACK_FINDINGS_SHOWN = 10
 
 
 def meeting_pack_summary(*, items: QuerySet[TrackedItem], today: dt.date) -> dict:
