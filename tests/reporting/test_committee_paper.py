@@ -152,3 +152,18 @@ def test_hostile_text_is_written_as_text(client, manager_user, force):
     client.force_login(manager_user)
     text = _everything(_paper(client, force))
     assert "Bell  and <w:p> and =SUM(A1)" in text
+
+
+def test_the_papers_queries_do_not_grow_with_its_items(client, manager_user, force):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager_user)
+    counts = []
+    for n in (2, 30):
+        for _ in range(n):
+            _judge(_item(force, target=dt.date(2027, 3, 1)), Judgement.Progress.REASONABLE)
+        with CaptureQueriesContext(connection) as queries:
+            _paper(client, force)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
