@@ -15,9 +15,13 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from core.text import NOT_PRINTABLE_RE, printable
 
@@ -82,19 +86,57 @@ def csv_response(*, filename: str, headings: Sequence[str], rows: Iterable[Seque
     return response
 
 
-def xlsx_write(file, *, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
-    """An Excel workbook of (title, headings, rows) sheets, written to `file`. openpyxl's
-    write-only workbook keeps rows on disk, never in memory; every cell goes through `cell`."""
+@dataclass
+class Sheet:
+    """A sheet laid out for reading: `widths` (in characters, one per column, set before the rows are
+    streamed), headings in bold, and with `table` the heading row frozen and filters on every column.
+    A plain (title, headings, rows) tuple is a sheet without any of these."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    widths: Sequence[float] = ()
+    table: bool = False
+
+
+SheetSpec = Sheet | tuple[str, Sequence[str], Iterable[Sequence[object]]]
+
+
+def _heading_cells(sheet, headings: Sequence[str]) -> list:
+    bold = []
+    for value in cells(headings):
+        heading = WriteOnlyCell(sheet, value=value)
+        heading.font = Font(bold=True)
+        heading.alignment = Alignment(vertical="top", wrap_text=True)
+        bold.append(heading)
+    return bold
+
+
+def xlsx_write(file, *, sheets: Iterable[SheetSpec]) -> None:
+    """An Excel workbook of sheets, written to `file`. openpyxl's write-only workbook keeps rows on
+    disk, never in memory; every cell goes through `cell`."""
     workbook = Workbook(write_only=True)
-    for title, headings, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(cells(headings))
-        for row in rows:
+    for spec in sheets:
+        laid_out = isinstance(spec, Sheet)
+        if not laid_out:
+            spec = Sheet(*spec)
+        sheet = workbook.create_sheet(spec.title)
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if spec.table:
+            sheet.freeze_panes = "A2"
+        sheet.append(_heading_cells(sheet, spec.headings) if laid_out else cells(spec.headings))
+        written = 0
+        for row in spec.rows:
             sheet.append(cells(row))
+            written += 1
+        if spec.table and spec.headings:
+            # Written with the sheet's end, once the rows are counted.
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.headings))}{written + 1}"
     workbook.save(file)
 
 
-def xlsx_response(*, filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]):
+def xlsx_response(*, filename: str, sheets: Iterable[SheetSpec]):
     """The workbook as a download, spooled to a temporary file that is deleted when the response
     closes."""
     spool = tempfile.TemporaryFile()

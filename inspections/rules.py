@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Case, CharField, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from forces.models import Force
-from inspections.models import OPEN_STATUSES, Finding, ItemStatus, ReportReply, TrackedItem
+from inspections.models import OPEN_STATUSES, Finding, ItemStatus, Judgement, ReportReply, TrackedItem
 
 # Police reports: the local policing body (the police and crime commissioner, the police, fire
 # and crime commissioner, the mayor, or the City of London Corporation) must publish its comments
@@ -209,14 +209,20 @@ def action_plan_overdue_q(*, today: dt.date) -> Q:
     return open_q() & Q(finding__action_plan_due_on__lt=today, last_update_at__isnull=True)
 
 
-def no_recent_progress_q(*, today: dt.date) -> Q:
-    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
-    publication for that long). TrackedItem.no_recent_progress is its twin for one row."""
-    cutoff = today - dt.timedelta(days=settings.STALE_PROGRESS_DAYS)
+def quiet_for_q(*, today: dt.date, days: int) -> Q:
+    """Open, and no progress update for `days` days (or, with none at all, nothing since
+    publication for that long)."""
+    cutoff = today - dt.timedelta(days=days)
     cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
     return open_q() & (
         Q(last_update_at__lt=cutoff_at) | Q(last_update_at__isnull=True, finding__inspection__published_on__lt=cutoff)
     )
+
+
+def no_recent_progress_q(*, today: dt.date) -> Q:
+    """Open, and no progress update for STALE_PROGRESS_DAYS (or, with none at all, nothing since
+    publication for that long). TrackedItem.no_recent_progress is its twin for one row."""
+    return quiet_for_q(today=today, days=settings.STALE_PROGRESS_DAYS)
 
 
 def quarter_start(today: dt.date) -> dt.date:
@@ -458,4 +464,52 @@ def cause_of_concern_state(*, concern: TrackedItem, recommendations: list[Answer
         recommendations=len(mine),
         complete=sum(item.status == ItemStatus.COMPLETE for item in mine),
         latest_progress=concern.latest_progress,
+    )
+
+
+# --- Red, amber, green ---------------------------------------------------------------------------
+# The rating the committee papers give each open item, for the bodies that govern forces. Fixed
+# at 90 days (not STALE_PROGRESS_DAYS), so that the words printed in every paper stay true.
+#   red:   overdue (open and past its current target date), or the latest follow-up review judged
+#          no meaningful or insufficient progress;
+#   amber: not red, and due within RAG_DUE_DAYS (its current target date is today or in the next
+#          90 days), or no progress update for RAG_QUIET_DAYS (none since publication, with none);
+#   green: any other open item.
+RAG_DUE_DAYS = 90
+RAG_QUIET_DAYS = 90
+RAG_POOR_PROGRESS = (Judgement.Progress.NONE, Judgement.Progress.INSUFFICIENT)
+RAG_RATINGS = ("red", "amber", "green")
+RAG_RULE = {
+    "red": "Red: overdue (past its current target date), or the inspectorate's latest follow-up review "
+    "judged no meaningful or insufficient progress.",
+    "amber": f"Amber: not red, and due within {RAG_DUE_DAYS} days, or no progress update from the force "
+    f"for {RAG_QUIET_DAYS} days (or, with none, none since the report was published).",
+    "green": "Green: every other open item (on track).",
+}
+
+
+def rag_red_q(*, today: dt.date) -> Q:
+    return overdue_q(today=today) | (open_q() & Q(latest_progress__in=RAG_POOR_PROGRESS))
+
+
+def rag_amber_q(*, today: dt.date) -> Q:
+    """Amber before red is taken out: use with ~rag_red_q, or through rag_rating, which does."""
+    due_within = Q(current_target_date__gte=today, current_target_date__lte=today + dt.timedelta(days=RAG_DUE_DAYS))
+    return open_q() & (due_within | quiet_for_q(today=today, days=RAG_QUIET_DAYS))
+
+
+def rag_q(rating: str, *, today: dt.date) -> Q:
+    """The open items of one rating, as a filter: each open item is in exactly one."""
+    red, amber = rag_red_q(today=today), rag_amber_q(today=today)
+    return {"red": red, "amber": ~red & amber, "green": open_q() & ~red & ~amber}[rating]
+
+
+def rag_rating(*, today: dt.date) -> Case:
+    """The rating as an annotation ("red", "amber", "green"; "" for a closed item)."""
+    return Case(
+        When(rag_red_q(today=today), then=Value("red")),
+        When(rag_amber_q(today=today), then=Value("amber")),
+        When(open_q(), then=Value("green")),
+        default=Value(""),
+        output_field=CharField(),
     )

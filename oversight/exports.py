@@ -4,29 +4,32 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
-from core.spreadsheets import xlsx_response
+from accounts.models import User
+from core.spreadsheets import Sheet, xlsx_response
 from inspections.models import TrackedItem
 from oversight.models import OverdueReview
 
-PACK_HEADERS = [
-    "Force",
-    "Region",
-    "Inspection",
-    "Reference",
-    "Kind",
-    "Text",
-    "Status",
-    "Original target",
-    "Current target",
-    "Days overdue (original)",
-    "Days overdue (current)",
-    "No recent progress",
-    "Latest progress update",
-    "Latest update on",
-    "Latest judgement",
-    "Latest review decision",
-    "Next review",
+# Each detail column and its width in characters: text columns wide, dates and numbers narrow.
+PACK_COLUMNS = [
+    ("Force", 28),
+    ("Region", 16),
+    ("Inspection", 16),
+    ("Reference", 11),
+    ("Kind", 18),
+    ("Text", 60),
+    ("Status", 20),
+    ("Original target", 14),
+    ("Current target", 14),
+    ("Days overdue (original)", 12),
+    ("Days overdue (current)", 12),
+    ("No recent progress", 10),
+    ("Latest progress update", 60),
+    ("Latest update on", 14),
+    ("Latest judgement", 16),
+    ("Latest review decision", 22),
+    ("Next review", 14),
 ]
+PACK_HEADERS = [heading for heading, _width in PACK_COLUMNS]
 
 
 def _rows(items: QuerySet[TrackedItem], today: dt.date) -> Iterator[list]:
@@ -52,9 +55,57 @@ def _rows(items: QuerySet[TrackedItem], today: dt.date) -> Iterator[list]:
         ]
 
 
-def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> tuple[HttpResponse, int]:
-    """The pack of overdue and stale items, written by the service's one Excel writer, and how many
-    rows it holds (for the record of exports)."""
+def _cover(*, scope: str, filters: list[tuple[str, str]], produced_at: dt.datetime, user: User) -> Iterator[list]:
+    yield ["Scope", scope]
+    yield ["Contents", "Overdue items, and open items with no recent progress, with the latest progress and decisions"]
+    for label, value in filters or [("Filters", "None")]:
+        yield [f"Filter: {label}" if filters else label, value]
+    yield ["Produced at", produced_at.strftime("%-d %B %Y, %H:%M")]
+    yield ["Produced by", user.get_full_name() or user.get_username()]
+
+
+def _summary(summary: dict, escalations: list) -> Iterator[list]:
+    totals = summary["totals"]
+    yield ["Totals", "Overdue", totals["overdue"], None]
+    yield ["Totals", "No recent progress (90 days)", totals["stale"], None]
+    yield ["Totals", "Items in the pack", totals["pack"], None]
+    for row in summary["by_status"]:
+        yield ["By status", row["label"], row["count"], None]
+    for row in summary["by_force"]:
+        yield ["Overdue by force", row["name"], row["count"], row["days"]]
+    for row in summary["by_finding"]:
+        finding = row["finding"]
+        yield [
+            "Overdue by finding",
+            f"{finding.reference} of {finding.inspection.reference}: {finding.text}",
+            row["forces"],
+            row["days"],
+        ]
+    for review in escalations:
+        item = review.item
+        yield [
+            "Escalations (90 days)",
+            f"{review.reviewed_at:%-d %B %Y}: {item.finding.reference} of {item.finding.inspection.reference}, "
+            f"{item.force.name}: {review.decision_label}",
+            None,
+            None,
+        ]
+
+
+def meeting_pack_xlsx(
+    *,
+    items: QuerySet[TrackedItem],
+    today: dt.date,
+    scope: str,
+    filters: list[tuple[str, str]],
+    summary: dict,
+    escalations: list,
+    user: User,
+    produced_at: dt.datetime,
+) -> tuple[HttpResponse, int]:
+    """The pack as three sheets, written by the service's one Excel writer: a cover (title, scope,
+    filters, when and by whom), the summary, and the detail of every overdue and stale item. Also
+    how many detail rows it holds (for the record of exports)."""
     written = 0
 
     def counted():
@@ -63,8 +114,30 @@ def meeting_pack_xlsx(*, items: QuerySet[TrackedItem], today: dt.date) -> tuple[
             written += 1
             yield row
 
+    title = f"Monitoring meeting pack: {scope}, {today:%-d %B %Y}"
     response = xlsx_response(
         filename=f"meeting-pack-{today:%Y-%m-%d}.xlsx",
-        sheets=[("Overdue and stale", PACK_HEADERS, counted())],
+        sheets=[
+            Sheet(
+                "Cover",
+                [title, ""],
+                _cover(scope=scope, filters=filters, produced_at=produced_at, user=user),
+                widths=[24, 90],
+            ),
+            Sheet(
+                "Summary",
+                ["Section", "Name", "Count", "Worst days overdue"],
+                _summary(summary, escalations),
+                widths=[22, 90, 10, 12],
+                table=True,
+            ),
+            Sheet(
+                "Overdue and stale",
+                PACK_HEADERS,
+                counted(),
+                widths=[width for _heading, width in PACK_COLUMNS],
+                table=True,
+            ),
+        ],
     )
     return response, written

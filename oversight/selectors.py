@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -127,3 +127,56 @@ def queue_origin_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> list
     return [
         {"name": name, "label": origin.label, "count": counts[name]} for name, origin in rules.OVERDUE_ORIGINS.items()
     ]
+
+
+# The meeting pack's summary page lists at most this many findings overdue (the most forces first)
+# and says how many more there are; every force in scope is listed (about 90 at most).
+PACK_FINDINGS_SHOWN = 10
+
+
+def meeting_pack_summary(*, items: QuerySet[TrackedItem], today: dt.date) -> dict:
+    """The pack's first page, in four grouped queries over the filtered items: the pack's items
+    (overdue or no recent progress) by status, its overdue and stale totals, overdue by force and
+    overdue by finding. Overdue is rules.overdue_q, as on the dashboard."""
+    items = items.order_by()
+    overdue_q, stale_q = rules.overdue_q(today=today), rules.no_recent_progress_q(today=today)
+    totals = items.aggregate(
+        overdue=Count("id", filter=overdue_q),
+        stale=Count("id", filter=stale_q),
+        pack=Count("id", filter=overdue_q | stale_q),
+    )
+    labels = dict(TrackedItem.Status.choices)
+    by_status = [
+        {"status": row["status"], "label": labels[row["status"]], "count": row["count"]}
+        for row in items.filter(overdue_q | stale_q).values("status").annotate(count=Count("id")).order_by("status")
+    ]
+    order = {status: index for index, status in enumerate(labels)}
+    by_status.sort(key=lambda row: order[row["status"]])
+    overdue = items.filter(overdue_q)
+    by_force = list(
+        overdue.values(name=F("force__name"), slug=F("force__slug"))
+        .annotate(count=Count("id"), earliest=Min("current_target_date"))
+        .order_by("-count", "name")
+    )
+    # Grouped by the finding's id alone (never its long text); the shown findings' words follow in
+    # one more query.
+    findings = (
+        overdue.values("finding_id")
+        .annotate(forces=Count("force_id", distinct=True), earliest=Min("current_target_date"))
+        .order_by("-forces", "earliest", "finding_id")
+    )
+    by_finding = list(findings[: PACK_FINDINGS_SHOWN + 1])
+    more = len(by_finding) > PACK_FINDINGS_SHOWN
+    by_finding = by_finding[:PACK_FINDINGS_SHOWN]
+    words = Finding.objects.select_related("inspection").in_bulk([row["finding_id"] for row in by_finding])
+    for row in by_finding:
+        row["finding"] = words[row["finding_id"]]
+    for row in by_force + by_finding:
+        row["days"] = (today - row["earliest"]).days
+    return {
+        "totals": totals,
+        "by_status": by_status,
+        "by_force": by_force,
+        "by_finding": by_finding,
+        "findings_total": overdue.values("finding_id").distinct().count() if more else len(by_finding),
+    }

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import require_staff_or_manager
@@ -14,6 +15,7 @@ from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
 from forces.selectors import forces_visible_to, governance_on
+from inspections.filters import selected_filters
 from inspections.selectors import items_visible_to
 from oversight import exports
 from oversight.filters import QueueFilter
@@ -23,6 +25,7 @@ from oversight.selectors import (
     escalations_recent,
     governing_bodies,
     meeting_pack_items,
+    meeting_pack_summary,
     queue_origin_counts,
     review_queue,
 )
@@ -122,8 +125,22 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     today = london_today()
     filters = QueueFilter(request.GET, queryset=items_visible_to(user=request.user))
     items = meeting_pack_items(items=filters.qs, today=today)
+    scope = _scope_label(filters)
+    # The first page: counted over the same filtered items as the detail, by the dashboard's rules.
+    summary = meeting_pack_summary(items=filters.qs, today=today)
+    # The pack's scope: only the escalations of the items it covers.
+    escalations = list(escalations_recent(user=request.user).filter(item__in=filters.qs)[:20])
     if request.GET.get("format") == "xlsx":
-        response, row_count = exports.meeting_pack_xlsx(items=items, today=today)
+        response, row_count = exports.meeting_pack_xlsx(
+            items=items,
+            today=today,
+            scope=scope,
+            filters=[(tag["label"], tag["value"]) for tag in selected_filters(filters, request.GET)],
+            summary=summary,
+            escalations=escalations,
+            user=request.user,
+            produced_at=timezone.localtime(),
+        )
         export_record_for_request(request=request, kind=ExportKind.MEETING_PACK_XLSX, row_count=row_count)
         return response
     rows = list(items.prefetch_related("overdue_reviews__reviewer"))
@@ -134,13 +151,14 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     export_record_for_request(request=request, kind=ExportKind.MEETING_PACK, row_count=len(rows))
     context = {
         "filter": filters,
+        "selected": selected_filters(filters, request.GET),
         "items": rows,
         "today": today,
-        "overdue_count": sum(1 for item in rows if item.is_overdue(today)),
-        "stale_count": sum(1 for item in rows if item.is_stale),
-        # The pack's scope: only the escalations of the items it covers.
-        "escalations": escalations_recent(user=request.user).filter(item__in=filters.qs)[:20],
-        "scope": _scope_label(filters),
+        "summary": summary,
+        "overdue_count": summary["totals"]["overdue"],
+        "stale_count": summary["totals"]["stale"],
+        "escalations": escalations,
+        "scope": scope,
     }
     return render(request, "oversight/meeting_pack.html", context)
 

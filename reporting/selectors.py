@@ -7,13 +7,13 @@ so a headline's link opens exactly the items it counts."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User
 from forces.models import Force
 from forces.selectors import forces_visible_to
 from inspections import rules
-from inspections.models import OPEN_STATUSES, ItemEvent, TrackedItem
+from inspections.models import OPEN_STATUSES, Finding, ItemEvent, Judgement, ProgressUpdate, TrackedItem
 from inspections.selectors import sees_embargoed
 
 TREND_MONTHS = 24
@@ -301,3 +301,57 @@ def dashboard_by_theme(*, items: QuerySet[TrackedItem], today: dt.date) -> list[
         .order_by("name")
     )
     return list(rows)
+
+
+# --- Committee papers -----------------------------------------------------------------------------
+PAPER_CATEGORY_ORDER = Case(
+    When(finding__category=Finding.Category.CAUSE_OF_CONCERN, then=Value(0)),
+    When(finding__category=Finding.Category.RECOMMENDATION, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def committee_paper_items(*, items: QuerySet[TrackedItem], today: dt.date) -> QuerySet[TrackedItem]:
+    """One force's open items for its governing body's committee, in a fixed number of queries:
+    only published reports (a paper is tabled in public), each item with its rating
+    (rules.rag_rating), the force's latest progress update and the inspectorate's latest judgement;
+    by report (oldest first), then cause of concern, recommendation, area for improvement."""
+    latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+    latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__"))
+        .annotate(
+            rag=rules.rag_rating(today=today),
+            category_rank=PAPER_CATEGORY_ORDER,
+            latest_update_text=Subquery(latest_update.values("narrative")[:1]),
+            latest_update_at=Subquery(latest_update.values("created_at")[:1]),
+            latest_judgement_progress=Subquery(latest_judgement.values("progress")[:1]),
+            latest_judgement_commentary=Subquery(latest_judgement.values("commentary")[:1]),
+            latest_judgement_on=Subquery(latest_judgement.values("review__review_date")[:1]),
+        )
+        .select_related("finding__inspection", "force")
+        .order_by(
+            "finding__inspection__published_on",
+            "finding__inspection__reference",
+            "category_rank",
+            "finding__reference",
+            "id",
+        )
+    )
+
+
+def committee_paper_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> dict[str, dict[str, int]]:
+    """The paper's summary: its items counted by status and by rating, in one aggregate query,
+    each rating counted by its own filter (rules.rag_q), not from the rows."""
+    scoped = items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__")).order_by()
+    counts = scoped.aggregate(
+        **{f"status_{status}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES},
+        **{f"rag_{rating}": Count("id", filter=rules.rag_q(rating, today=today)) for rating in rules.RAG_RATINGS},
+        total=Count("id"),
+    )
+    return {
+        "status": {str(status): counts[f"status_{status}"] for status in OPEN_STATUSES},
+        "rag": {rating: counts[f"rag_{rating}"] for rating in rules.RAG_RATINGS},
+        "total": {"all": counts["total"]},
+    }

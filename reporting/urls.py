@@ -12,4 +12,5 @@ urlpatterns = [
 force_urlpatterns = [
     path("", forces.force_list, name="force_list"),
     path("<slug:slug>/", forces.force_detail, name="force_detail"),
+    path("<slug:slug>/committee-paper/", forces.force_committee_paper, name="force_committee_paper"),
 ]

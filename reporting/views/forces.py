@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from audit.models import ExportKind
+from audit.services import export_record_for_request
 from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
@@ -16,7 +18,8 @@ from inspections.tables import FindingItemTable
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting.filters import ForceFilter
-from reporting.selectors import force_item_counts, forces_with_counts
+from reporting.papers import DOCX_CONTENT_TYPE, PaperScope, committee_paper_docx
+from reporting.selectors import committee_paper_counts, committee_paper_items, force_item_counts, forces_with_counts
 from reporting.tables import ForceTable
 
 PER_PAGE = 25
@@ -91,3 +94,21 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@require_safe
+def force_committee_paper(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee paper for one force, as a Word file: whoever may read the force's page may
+    produce it (staff, managers, the force's own liaison officers); anyone else is not found."""
+    force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
+    today = london_today()
+    items = selectors.items_visible_to(user=request.user).filter(force=force)
+    content, written = committee_paper_docx(
+        scope=PaperScope(force=force, governing_body=governing_body_on(force=force, day=today), today=today),
+        counts=committee_paper_counts(items=items, today=today),
+        items=committee_paper_items(items=items, today=today).iterator(chunk_size=500),
+    )
+    export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=written)
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="committee-paper-{force.slug}-{today:%Y-%m-%d}.docx"'
+    return response

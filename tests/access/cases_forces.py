@@ -1,5 +1,5 @@
 from forces.models import Force
-from tests.access.matrix import Case, expect
+from tests.access.matrix import READ_OWN_FORCE, Case, expect
 
 
 def _monitoring(world) -> dict:
@@ -24,5 +24,14 @@ CASES = [
         data=_monitoring,
         snapshot=_force_state,
         expected=expect(own_liaison=403, staff=302, manager=403),
+    ),
+    # The committee paper: whoever reads the force's page produces it; another force's officer,
+    # or a national body's, does not find it.
+    Case("forces:force_committee_paper", kwargs=lambda w: {"slug": w.force.slug}, expected=READ_OWN_FORCE),
+    Case(
+        "forces:force_committee_paper",
+        kwargs=lambda w: {"slug": w.other_force.slug},
+        label="other force",
+        expected=expect(own_liaison=404, other_liaison=200, body_liaison=404),
     ),
 ]

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 from openpyxl import load_workbook
 
 from tests.access.conftest import EMBARGO_MARK, build_embargoed
@@ -56,9 +57,14 @@ def _url(case, world) -> str:
 def _seen(response) -> object:
     """What the user receives, without what changes on every request (the CSRF token)."""
     body = response.getvalue() if getattr(response, "streaming", False) else response.content
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
         sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
+    if content_type.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
+        document = Document(io.BytesIO(body))
+        tables = [[cell.text for row in table.rows for cell in row.cells] for table in document.tables]
+        return [paragraph.text for paragraph in document.paragraphs], tables
     text = body.decode("utf-8", errors="replace")
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
     return (response.status_code, response.get("Location", ""), text)

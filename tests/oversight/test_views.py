@@ -68,10 +68,26 @@ def test_meeting_pack_page_and_excel(client, manager_user, overdue):
     page = client.get("/overdue-review/meeting-pack/")
     assert page.status_code == 200
     assert '<dd class="govuk-summary-list__value" id="pack-overdue">1</dd>' in page.content.decode()
-    response = client.get("/overdue-review/meeting-pack/?format=xlsx")
-    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+    response = client.get(f"/overdue-review/meeting-pack/?format=xlsx&force={overdue.force.slug}")
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
+    assert workbook.sheetnames == ["Cover", "Summary", "Overdue and stale"]
+    cover = dict(list(workbook["Cover"].iter_rows(values_only=True))[1:])
+    assert cover["Scope"] == overdue.force.name
+    assert cover["Filter: Force"] == overdue.force.name
+    assert cover["Produced by"] == manager_user.get_full_name()
+    assert cover["Produced at"].startswith(f"{dt.date.today():%-d %B %Y}")
+    detail = workbook["Overdue and stale"]
+    rows = list(detail.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][5].startswith("'=HYPERLINK")
+    # A detail sheet to work in: the heading row frozen, filters on every column, text columns wide.
+    assert detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref == "A1:Q2"
+    assert detail["A1"].font.b
+    assert detail.column_dimensions["F"].width > detail.column_dimensions["H"].width
+    summary = list(workbook["Summary"].iter_rows(values_only=True))
+    assert ("Totals", "Overdue", 1, None) in summary
+    assert ("Overdue by force", overdue.force.name, 1, (dt.date.today() - dt.date(2020, 1, 1)).days) in summary
 
 
 def test_pack_filtered_to_a_force(client, manager_user, overdue, other_force):
@@ -129,12 +145,62 @@ def test_pack_totals_match_the_dashboard_for_the_same_filter(client, manager_use
         factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=target))
     factories.TrackedItemFactory(force=other_force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
     factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2099, 1, 1)))
+    elsewhere = factories.ForceFactory(name="Avon and Somerset Constabulary", region="South West")
+    factories.TrackedItemFactory(force=elsewhere, finding=factories.FindingFactory(target_date=dt.date(2019, 1, 1)))
+    fire = factories.ForceFactory(name="Cleveland Fire Brigade", kind="fire")
+    factories.TrackedItemFactory(force=fire, finding=factories.FindingFactory(target_date=dt.date(2022, 1, 1)))
     client.force_login(manager_user)
-    for query in ("", f"region={force.region}", "kind=police"):
+    seen = set()
+    for query in ("", f"region={force.region}", "region=South+West", "kind=police", "kind=fire"):
         dashboard = client.get(f"/?{query}").context
         overdue = next(h["count"] for h in dashboard["headlines"] if h["name"] == "overdue")
         pack = client.get(f"/overdue-review/meeting-pack/?{query}").context
-        assert pack["overdue_count"] == overdue, query
+        summary = pack["summary"]
+        assert pack["overdue_count"] == summary["totals"]["overdue"] == overdue, query
+        assert sum(row["count"] for row in summary["by_force"]) == overdue, query
+        workbook = load_workbook(
+            io.BytesIO(client.get(f"/overdue-review/meeting-pack/?{query}&format=xlsx").getvalue())
+        )
+        assert ("Totals", "Overdue", overdue, None) in list(workbook["Summary"].iter_rows(values_only=True)), query
+        seen.add(overdue)
+    assert len(seen) > 2  # the scopes differ, so the comparison means something
+
+
+def test_pack_summary_groups_overdue_by_force_and_by_finding(client, manager_user, staff_user, force, other_force):
+    national = factories.FindingFactory(reference="R7", target_date=dt.date(2020, 1, 1), text="All forces should act.")
+    items = [
+        factories.TrackedItemFactory(force=f, finding=national, status="in_progress") for f in (force, other_force)
+    ]
+    factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2021, 6, 1)))
+    overdue_reviews_record(
+        items=[items[0]],
+        reviewer=staff_user,
+        decision="escalate_chief",
+        note="Write to the chief constable",
+        next_review_on=dt.date.today() + dt.timedelta(days=90),
+        today=dt.date.today(),
+    )
+    client.force_login(manager_user)
+    page = client.get("/overdue-review/meeting-pack/")
+    summary = page.context["summary"]
+    worst = (dt.date.today() - dt.date(2020, 1, 1)).days
+    assert [(row["name"], row["count"], row["days"]) for row in summary["by_force"]] == [
+        (force.name, 2, worst),
+        (other_force.name, 1, worst),
+    ]
+    assert [(row["finding"].reference, row["forces"]) for row in summary["by_finding"]] == [
+        ("R7", 2),
+        (summary["by_finding"][1]["finding"].reference, 1),
+    ]
+    assert summary["findings_total"] == 2
+    assert {row["label"]: row["count"] for row in summary["by_status"]} == {"Published": 1, "In progress": 2}
+    html = page.content.decode()
+    # The summary comes first, then the detail.
+    assert (
+        html.index('id="pack-by-finding"') < html.index("Detail, by force") < html.index("All forces should act.</p>")
+    )
+    assert "Escalate to the chief officer" in html[: html.index("Detail, by force")]
+    assert f"Meeting pack: England and Wales, {dt.date.today():%-d %B %Y}" in html
 
 
 def test_pack_lists_only_the_escalations_of_its_scope(client, manager_user, staff_user, force, other_force):

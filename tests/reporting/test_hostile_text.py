@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 from openpyxl import load_workbook
 
 from inspections import services
@@ -35,9 +36,9 @@ def stored(force, liaison_user):
     return item
 
 
-def _xlsx_cells(response) -> list[list[object]]:
+def _xlsx_cells(response, sheet: int = 0) -> list[list[object]]:
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[sheet]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -59,9 +60,23 @@ def test_the_recommendations_csv_holds_the_same_cleaned_text(client, stored, man
 
 def test_the_meeting_pack_opens_with_the_update_pasted_from_word(client, stored, manager_user):
     client.force_login(manager_user)
-    rows = _xlsx_cells(client.get(reverse("oversight:meeting_pack") + "?format=xlsx"))
+    url = reverse("oversight:meeting_pack") + "?format=xlsx"
+    rows = _xlsx_cells(client.get(url), sheet=2)
     assert "Training done.\nNext: audit[31m." in rows[1]
+    summary = {value for row in _xlsx_cells(client.get(url), sheet=1) for value in row}
+    assert (
+        "R-\nX of " + stored.finding.inspection.reference + ": Assess every child\n at risk within 24 hours." in summary
+    )
     assert client.get(reverse("oversight:meeting_pack")).status_code == 200
+
+
+def test_the_committee_paper_opens_with_the_update_pasted_from_word(client, stored, liaison_user):
+    client.force_login(liaison_user)
+    response = client.get(reverse("forces:force_committee_paper", args=[stored.force.slug]))
+    document = Document(io.BytesIO(response.content))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert any(cell.endswith("Training done.\nNext: audit[31m.") for cell in cells)
+    assert "Assess every child\n at risk within 24 hours." in {p.text for p in document.paragraphs}
 
 
 def test_the_public_registers_open_data_writes_the_stored_text_cleaned(client, stored):
