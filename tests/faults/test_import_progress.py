@@ -77,7 +77,10 @@ def test_the_progress_page_reads_what_a_worker_elsewhere_writes(request, fault_r
     settings.IMPORT_INLINE_MAX_ROWS = 10
     factories.ForceFactory(name="Cleveland Police")
     inspection = factories.InspectionFactory(reference="PEEL-2027")
-    rows = [[f"R{n:04}", "recommendation", f"Recommendation {n}.", "Cleveland Police", "", ""] for n in range(ROWS)]
+    rows = [
+        [f"R{n:04}", "recommendation", f"Recommendation {n}.", "Cleveland Police", "31/03/2027", ""]
+        for n in range(ROWS)
+    ]
     batch = import_batch_create(user=staff_user, inspection=inspection, data=csv_bytes(rows), name="peel.csv")
     assert batch.problem_count == 0 and batch.row_count == ROWS
     client = TwoFactorClient()

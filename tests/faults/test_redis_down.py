@@ -125,7 +125,7 @@ def test_with_redis_down_pages_and_forms_work_and_the_outbox_waits_until_it_is_b
             worker.stop()
 
     emails = sent_emails(mail_dir)
-    sent = sorted((e["To"], e["Subject"]) for e in emails)
+    sent = sorted((e["To"], e["Subject"].strip()) for e in emails)
     expected = sorted(Message.objects.values_list("to_email", "subject"))
     assert sent == expected
     assert len(sent) == len(waiting)
