@@ -31,3 +31,30 @@ def django_setup(**overrides: str) -> None:
     import django
 
     django.setup()
+
+
+def own_postgresql_database(*, script: str, suffix: str) -> None:
+    """Point DATABASE_URL at a database of the benchmark's own (the name with `suffix` appended,
+    created if missing), so its data never mixes with another's. PostgreSQL only: SQLite is not
+    the production database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            f"bench/{script} measures PostgreSQL.\n"
+            f"Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench (the data goes to tracker_bench{suffix})."
+        )
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    own = name if name.endswith(suffix) else f"{name}{suffix}"
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{own}"')
+    conn.close()
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{own}"))

@@ -15,17 +15,15 @@ table replaces the one between the import-history markers in README.md."""
 import argparse
 import csv
 import io
-import os
 import random
 import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from django_setup import django_setup  # noqa: E402  (bench/ is on sys.path when run as a script)
+from django_setup import django_setup, own_postgresql_database  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 CHECK_TARGET_S = 60.0
 SAVE_TARGET_S = 840.0  # imports.tasks.run_import's soft time limit
@@ -34,30 +32,8 @@ STATUSES = ("awaiting review", "being progressed", "complete", "in progress", "n
 MARKERS = ("<!-- bench:import-history -->", "<!-- /bench:import-history -->")
 
 
-def _own_database(url: str) -> str:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    own = name if name.endswith("_import") else f"{name}_import"
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{own}"')
-    conn.close()
-    return urlunsplit(parts._replace(path=f"/{own}"))
-
-
 def setup() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "bench/import_history.py measures PostgreSQL.\n"
-            "Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench (the data goes to tracker_bench_import)."
-        )
-    os.environ["DATABASE_URL"] = _own_database(url)
+    own_postgresql_database(script="import_history.py", suffix="_import")
     django_setup()
     from django.core.management import call_command
 

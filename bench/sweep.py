@@ -11,16 +11,14 @@ the alerts step for the events it recorded, and the same sweep again with nothin
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from django_setup import django_setup  # noqa: E402  (bench/ is on sys.path when run as a script)
+from django_setup import django_setup, own_postgresql_database  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 FIRST_TARGET_S = 10.0
 NOOP_TARGET_S = 0.2
@@ -28,31 +26,8 @@ FORCES = 40
 FINDINGS_PER_INSPECTION = 250
 
 
-def _own_database(url: str) -> str:
-    """DATABASE_URL with "_sweep" appended to the database name, created if missing."""
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    own = name if name.endswith("_sweep") else f"{name}_sweep"
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [own])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{own}"')
-    conn.close()
-    return urlunsplit(parts._replace(path=f"/{own}"))
-
-
 def setup() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "bench/sweep.py measures PostgreSQL; SQLite is not the production database.\n"
-            "Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench (the data goes to tracker_bench_sweep)."
-        )
-    os.environ["DATABASE_URL"] = _own_database(url)
+    own_postgresql_database(script="sweep.py", suffix="_sweep")
     django_setup()
     from django.core.management import call_command
 
