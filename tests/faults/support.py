@@ -213,16 +213,10 @@ def committed(request) -> Iterator[None]:
     """Committed data the workers can see (tests/inspections/committed.py), with the rows the data
     migrations make (roles, programmes) put back first: a transactional test that ran before
     (pytest-django runs them ahead of these) may have flushed them."""
-    import importlib
-
-    from django.apps import apps
+    from tests.committed_data import restore_migration_data
 
     request.getfixturevalue("committed_db")
-    for module, function in (
-        ("accounts.migrations.0002_roles", "add_roles"),
-        ("inspections.migrations.0002_programmes", "add_programmes"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+    restore_migration_data()
     yield
     # Whatever a killed or cut worker left connected to the test database (an orphaned backend
     # finishing its statement) goes before the cleanup, so it cannot hold a lock against it.
