@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
+from accounts.two_factor import normalise_code
 from core.forms import GovukForm, GovukFormMixin
 
 
@@ -90,7 +91,7 @@ class RecoveryCodeForm(GovukForm):
         attrs["class"] = attrs.get("class", "") + " govuk-input--width-10"
 
     def clean_code(self) -> str:
-        code = "".join(ch for ch in self.cleaned_data["code"] if ch not in " -\t").lower()
+        code = normalise_code(self.cleaned_data["code"])
         if not code.isascii() or not code.isalnum() or len(code) > 16:
             raise forms.ValidationError("A recovery code is 8 letters and numbers, like 3fa7k2mq")
         return code

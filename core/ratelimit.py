@@ -54,8 +54,3 @@ def rate_limit_count(*, scope: str, key: str, rate: Rate) -> bool:
         cache.add(cache_key, 1, timeout=rate.seconds + 5)
         count = 1
     return count > rate.count
-
-
-def rate_limit_exceeded(*, scope: str, key: str, rate: Rate) -> bool:
-    """Has this key already used up its attempts in the current window (without counting one)?"""
-    return (cache.get(_cache_key(scope, key, rate)) or 0) >= rate.count

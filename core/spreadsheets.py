@@ -23,18 +23,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from core.text import NOT_PRINTABLE_RE, printable
+from core.text import printable
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Anything `clean` would change.
-NEEDS_CLEANING_RE = NOT_PRINTABLE_RE
 ROWS_PER_WRITE = 1000
-
-
-def clean(value: str) -> str:
-    """Text as a file can hold it: plain line breaks, no other control characters."""
-    return printable(value)
 
 
 def neutralise(value: object) -> object:
@@ -50,7 +43,7 @@ def cell(value: object) -> object:
     """One value as a cell: text cleaned, then neutralised (cleaning first, so a control character
     cannot hide a formula); numbers, dates and None as they are."""
     if isinstance(value, str):
-        return neutralise(clean(value))
+        return neutralise(printable(value))  # plain line breaks, no other control characters
     return value
 
 

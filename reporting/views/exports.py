@@ -15,7 +15,8 @@ from django.views.decorators.http import require_safe
 from audit.models import ExportKind
 from audit.services import export_record_for_request
 from core.dates import london_today
-from core.spreadsheets import FORMULA_PREFIXES, NEEDS_CLEANING_RE, cell, csv_response, xlsx_response
+from core.spreadsheets import FORMULA_PREFIXES, cell, csv_response, xlsx_response
+from core.text import NOT_PRINTABLE_RE
 from forces.models import Force
 from inspections import rules
 from inspections.models import Finding, TrackedItem
@@ -82,7 +83,7 @@ def export_rows(rows: Iterable[tuple], *, today: dt.date) -> Iterator[list]:
     # Free text: the labels of known choices are the service's own words, clean already.
     texts = [i for i, field in enumerate(fields) if field not in PLAIN and field not in LABELS]
     prefixes = "".join(FORMULA_PREFIXES)
-    dirty = NEEDS_CLEANING_RE.search
+    dirty = NOT_PRINTABLE_RE.search  # anything `printable` would change
     for row in rows:
         cells = list(row)
         for i, names in labelled:
