@@ -205,10 +205,6 @@ def phrase_derive(phrase: str, *, published_on: dt.date | None) -> Derived | Non
     return Derived(day, quoted if word else "")
 
 
-def _month_name(word: str) -> str:
-    return dt.date(2000, MONTHS[word], 1).strftime("%B")
-
-
 def text_deadlines(text: str, *, published_on: dt.date | None) -> list[tuple[str, Derived]]:
     """The deadlines a finding's text states where a sentence or paragraph opens with one."""
     found = []

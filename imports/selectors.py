@@ -119,7 +119,7 @@ def regions_and_countries() -> dict[str, list[str]]:
     }
 
 
-def force_names(*, batch: ImportBatch, rows: list[dict]) -> dict[int, str]:
+def force_names(*, rows: list[dict]) -> dict[int, str]:
     """The names of the organisations the shown rows' history lines name (one query)."""
     ids = {int(force_id) for row in rows for force_id in (row.get("pasts") or {})}
     return dict(Force.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

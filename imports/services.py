@@ -35,10 +35,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.cache import data_changed
-from core.dates import date_bounds, london_today
+from core.dates import date_bounds, london_today, long_date
 from core.refusals import Refusal
 from core.spreadsheets import FORMULA_PREFIXES
-from imports.deadlines import DateFormError, long_date, target_derive
+from imports.deadlines import DateFormError, target_derive
 from imports.history import WordError, day_read, past_with_history, state_read, status_read, yes_no_read
 from imports.models import ImportBatch
 from imports.names import PROGRAMME_KINDS, OrganisationDirectory, family_of

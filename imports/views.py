@@ -235,7 +235,7 @@ def preview(request: HttpRequest, pk) -> HttpResponse:
         "report_of": reports,
         "new_reports": [r for r in batch.reports if not r["inspection_id"]],
         "many_reports": len(batch.reports) > 1 or batch.inspection_id is None,
-        "forces": selectors.force_names(batch=batch, rows=page.object_list),
+        "forces": selectors.force_names(rows=page.object_list),
         "crumbs": _crumbs(("Check the findings", None)),
     }
     return render(request, "imports/preview.html", context)

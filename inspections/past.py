@@ -19,11 +19,12 @@ nothing is invented: that clock records nothing for the item.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from core.dates import long_date
 from inspections import rules
-from inspections.models import CLOSED_STATUSES, OPEN_STATUSES, ItemEvent, ItemStatus, Response
+from inspections.models import CLOSED_STATUSES, OPEN_STATUSES, ItemEvent, ItemStatus, Response, TrackedItem
 
 Kind = ItemEvent.Kind
-REASONED = (Response.PARTIALLY_ACCEPTED, Response.NOT_ACCEPTED)
+REASONED = TrackedItem.REASONED_RESPONSES
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,6 @@ class ItemPast:
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
-    @property
-    def is_empty(self) -> bool:
-        return self == ItemPast()
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
 
 def past_problems(*, past: ItemPast, published_on: dt.date | None, today: dt.date) -> list[str]:
     """Why this past cannot be, in words for the person who wrote the file; empty when it can."""
@@ -81,9 +74,9 @@ def past_problems(*, past: ItemPast, published_on: dt.date | None, today: dt.dat
         if day is None:
             continue
         if day > today:
-            problems.append(f"{label}: {_long(day)} is in the future")
+            problems.append(f"{label}: {long_date(day)} is in the future")
         elif published_on is not None and day < published_on:
-            problems.append(f"{label}: {_long(day)} is before the report was published ({_long(published_on)})")
+            problems.append(f"{label}: {long_date(day)} is before the report was published ({long_date(published_on)})")
     if past.is_closed and past.closed_on is None:
         problems.append("Closed on: a closed item needs the date it was closed")
     if not past.is_closed and past.closed_on is not None:
@@ -101,14 +94,14 @@ def past_problems(*, past: ItemPast, published_on: dt.date | None, today: dt.dat
     if past.changes and past.changes[-1].status and past.changes[-1].status != past.status:
         last = past.changes[-1]
         problems.append(
-            f"History: the latest status change ({ItemStatus(last.status).label.lower()} on {_long(last.day)}) "
+            f"History: the latest status change ({ItemStatus(last.status).label.lower()} on {long_date(last.day)}) "
             f"does not match the status ({ItemStatus(past.status).label.lower()})"
         )
     closing = [change for change in past.changes if change.status in CLOSED_STATUSES]
     if past.is_closed and closing and past.closed_on is not None and closing[-1].day != past.closed_on:
         problems.append(
-            f"History: the item was closed on {_long(closing[-1].day)} by its history, "
-            f"but on {_long(past.closed_on)} by the closed on column"
+            f"History: the item was closed on {long_date(closing[-1].day)} by its history, "
+            f"but on {long_date(past.closed_on)} by the closed on column"
         )
     days = [change.day for change in past.changes]
     if days != sorted(days):

@@ -1305,12 +1305,16 @@ def findings_publish(
     published_on = inspection.published_on
     programme_slug = inspection.programme.slug
     result = Published()
-    known_concerns = {
-        ref.casefold()
-        for ref in Finding.objects.filter(
+    # The report's causes of concern already saved, by folded reference (read once per call).
+    concerns = {
+        ref.casefold(): pk
+        for ref, pk in Finding.objects.filter(
             inspection=inspection, category=Finding.Category.CAUSE_OF_CONCERN
-        ).values_list("reference", flat=True)
-    } | {d.reference.casefold() for d in drafts if d.category == Finding.Category.CAUSE_OF_CONCERN}
+        ).values_list("reference", "id")
+    }
+    known_concerns = set(concerns) | {
+        d.reference.casefold() for d in drafts if d.category == Finding.Category.CAUSE_OF_CONCERN
+    }
     for draft in drafts:
         if draft.cause_of_concern and draft.cause_of_concern.casefold() not in known_concerns:
             raise TransitionRefused(
@@ -1324,12 +1328,6 @@ def findings_publish(
     # Causes of concern first, so that the recommendations answering them can point at them.
     new = [d for d in drafts if d.existing_finding_id is None]
     new.sort(key=lambda d: d.category != Finding.Category.CAUSE_OF_CONCERN)
-    concerns = dict(
-        Finding.objects.filter(inspection=inspection, category=Finding.Category.CAUSE_OF_CONCERN).values_list(
-            "reference", "id"
-        )
-    )
-    concerns = {ref.casefold(): pk for ref, pk in concerns.items()}
     findings: dict[str, Finding] = {}
     for group in (
         [d for d in new if d.category == Finding.Category.CAUSE_OF_CONCERN],
@@ -1466,7 +1464,6 @@ def _entry_events(
     """The timeline an item enters with. Everything is dated when it happened: publication on the
     report's date (not today), the response, each status change and comment, the closure, and the
     clocks' past (worked out before the item was written); every event says it was imported."""
-    labels = dict(TrackedItem.Status.choices)
 
     def event(kind: str, day: dt.date | None, actor: User | None = user, **values) -> ItemEvent:
         at = _london_midnight(day) if day is not None and day <= today else now
@@ -1521,7 +1518,7 @@ def _entry_events(
                 past.closed_on,
                 from_status=status if status != past.status else "",
                 to_status=past.status,
-                note=past.closing_note or labels[past.status],
+                note=past.closing_note or TrackedItem.Status(past.status).label,
             )
         )
     for clock in clocks.events:
