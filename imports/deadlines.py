@@ -19,10 +19,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
 from core.dates import long_date
 from imports.parsing import cell_text
+from inspections.rules import add_months
 
 MONTHS = {
     name: number
@@ -149,7 +148,7 @@ def date_parse(text: str) -> dt.date:
 
 
 def _month_end(month: int, year: int) -> dt.date:
-    return dt.date(year, month, 1) + relativedelta(months=1, days=-1)
+    return add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
 
 
 def _add(published: dt.date, n: int, unit: str) -> dt.date:
@@ -158,8 +157,8 @@ def _add(published: dt.date, n: int, unit: str) -> dt.date:
     if unit == "week":
         return published + dt.timedelta(weeks=n)
     if unit == "month":
-        return published + relativedelta(months=n)
-    return published + relativedelta(years=n)
+        return add_months(published, n)
+    return add_months(published, 12 * n)
 
 
 def phrase_derive(phrase: str, *, published_on: dt.date | None) -> Derived | None:
