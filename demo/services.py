@@ -15,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
-from core.cache import data_changed
 from forces.models import Force, LiaisonMembership
 from forces.selectors import governing_body_on
 from forces.services import register_load
@@ -33,6 +32,7 @@ from inspections.models import (
     Theme,
     TrackedItem,
 )
+from inspections.signals import counted_data_changed
 
 DEMO_PASSWORD = "Tracker-demo-2026"  # noqa: S105 (published in the README: demo only)
 # Every demo user's authenticator app has this secret (base32), published in the README so that a
@@ -771,7 +771,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoResult:
         _review_overdue(today=today, users=users)
         _governing_bodies_reply(today=today, users=users)
         _next_review_dates(today=today)
-        data_changed()
+        counted_data_changed(force_ids=None)
     return DemoResult(
         created=created,
         inspections=Inspection.objects.count(),

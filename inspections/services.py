@@ -50,6 +50,7 @@ from inspections.models import (
 )
 from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from inspections.rules import reply_kind_for
+from inspections.signals import counted_data_changed
 from inspections.wording import item_subject, kind_name
 from notifications.services import message_enqueue
 
@@ -153,6 +154,11 @@ def item_actions_available(*, user: User, item: TrackedItem, pending_extension: 
     return actions
 
 
+def _forces_of(items) -> set[int]:
+    """The forces of these items (for counted_data_changed)."""
+    return set(items.order_by().values_list("force_id", flat=True).distinct())
+
+
 # --- The one way to change an item --------------------------------------------------------------
 
 
@@ -179,7 +185,7 @@ def _transition(
     )
     if updated != 1:
         raise ItemChanged()
-    data_changed()
+    counted_data_changed(force_ids=[item.force_id])
     item.refresh_from_db()
     # A queryset update sends no signals, so the change history is written here, with its author.
     TrackedItem.history.bulk_history_create([item], update=True, default_user=actor, default_date=now)
@@ -1009,9 +1015,9 @@ def review_dates_set(
     if items:
         undated = undated.filter(pk__in=[item.pk for item in items])
     with transaction.atomic():
-        data_changed()
         ids = list(undated.values_list("pk", flat=True))
         TrackedItem.objects.filter(pk__in=ids).update(review_by=review_by)
+        counted_data_changed(force_ids=_forces_of(TrackedItem.objects.filter(pk__in=ids)))
         now = timezone.now()
         ItemEvent.objects.bulk_create(
             ItemEvent(
@@ -1036,8 +1042,8 @@ def inspection_authority_plan_due_set(*, inspection: Inspection, user: User, due
     inspection.authority_plan_due_on = due_on
     inspection._history_user = user
     with transaction.atomic():
-        data_changed()
         inspection.save(update_fields=["authority_plan_due_on", "updated_at"])
+        counted_data_changed(force_ids=_forces_of(TrackedItem.objects.filter(finding__inspection=inspection)))
     return inspection
 
 
@@ -1080,7 +1086,6 @@ def report_reply_record(
         "recorded_by": user,
     }
     with transaction.atomic():
-        data_changed()
         reply = ReportReply.objects.filter(inspection=inspection, force=force).first()
         if reply is None:
             reply = ReportReply(inspection=inspection, force=force, **values)
@@ -1089,6 +1094,7 @@ def report_reply_record(
                 setattr(reply, key, value)
         reply._history_user = user
         reply.save()
+        counted_data_changed(force_ids=[force.pk])
     return reply
 
 
@@ -1127,7 +1133,7 @@ def finding_themes_set(*, finding: Finding, user: User, themes: Iterable[Theme])
     permissions.require_staff(user)
     with transaction.atomic():
         finding.themes.set(list(themes))
-        data_changed()
+        counted_data_changed(force_ids=_forces_of(finding.items.all()))
 
 
 # --- Inspections -------------------------------------------------------------------------------------
@@ -1227,7 +1233,7 @@ def inspection_update(
             current.forces.set(fields.forces)
         if rederive:
             findings_action_plan_rederive(inspection=current, user=user)
-        data_changed()
+        counted_data_changed(force_ids=_forces_of(TrackedItem.objects.filter(finding__inspection=current)))
     return current
 
 
@@ -1446,7 +1452,7 @@ def findings_publish(
     )
     ItemEvent.objects.bulk_create(events, batch_size=EVENT_BATCH)
     result.events = len(events)
-    data_changed()
+    counted_data_changed(force_ids={item.force_id for item in items})
     return result
 
 

@@ -9,23 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 
-from accounts.models import User
-from forces.models import Force
-from forces.selectors import forces_visible_to
 from inspections import rules
-from inspections.models import OPEN_STATUSES, Finding, ItemEvent, Judgement, ProgressUpdate, TrackedItem
-from inspections.selectors import sees_embargoed
-
-TREND_MONTHS = 24
-
-
-# Ageing of overdue items, by days past the current target: (key, label, least days, most days).
-AGEING_BANDS = (
-    ("0-30", "Up to 30 days", 1, 30),
-    ("31-90", "31 to 90 days", 31, 90),
-    ("91-180", "91 to 180 days", 91, 180),
-    ("181+", "Over 180 days", 181, None),
-)
+from inspections.models import OPEN_STATUSES, Finding, ItemEvent, Judgement, ProgressUpdate, Theme, TrackedItem
+from reporting.columns import AGEING_BANDS, TREND_MONTHS, ageing_column, trend_column
 
 
 def ageing_target_range(band: tuple, *, today: dt.date) -> tuple[dt.date | None, dt.date]:
@@ -52,48 +38,76 @@ class Headlines:
     origins: dict[str, int] = field(default_factory=dict)
 
 
+def headline_aggregates(*, today: dt.date) -> dict:
+    """Every headline, overdue origin and ageing band as an aggregate over items, by its column name
+    (reporting.columns.COUNT_COLUMNS), with the totals and the earliest open target beside them."""
+    aggregates = {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.HEADLINES}
+    aggregates |= {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
+    aggregates |= {ageing_column(band): Count("id", filter=_ageing_q(band, today=today)) for band in AGEING_BANDS}
+    aggregates |= {
+        "total": Count("id"),
+        "complete": Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
+        # The earliest current target of an open item: the oldest overdue target when it is before today.
+        "min_open_target": Min("current_target_date", filter=rules.open_q()),
+    }
+    return aggregates
+
+
+def headlines_from(row: dict) -> Headlines:
+    """The headline figures from a row of headline_aggregates' columns (counted or summed)."""
+    return Headlines(
+        counts={name: row[name] or 0 for name in rules.HEADLINES},
+        ageing={band[0]: row[ageing_column(band)] or 0 for band in AGEING_BANDS},
+        origins={name: row[name] or 0 for name in rules.OVERDUE_ORIGINS},
+    )
+
+
 def dashboard_headlines(*, items: QuerySet[TrackedItem], today: dt.date) -> Headlines:
     """Every headline figure and the ageing bands in one aggregate query."""
-    aggregates = {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.HEADLINES}
-    aggregates |= {f"age_{band[0]}": Count("id", filter=_ageing_q(band, today=today)) for band in AGEING_BANDS}
-    aggregates |= {name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
-    row = items.order_by().aggregate(**aggregates)
-    return Headlines(
-        counts={name: row[name] for name in rules.HEADLINES},
-        ageing={band[0]: row[f"age_{band[0]}"] for band in AGEING_BANDS},
-        origins={name: row[name] for name in rules.OVERDUE_ORIGINS},
-    )
+    return headlines_from(items.order_by().aggregate(**headline_aggregates(today=today)))
+
+
+def oldest_overdue_days(min_open_target: dt.date | None, *, today: dt.date) -> int | None:
+    """Days since the earliest open target, if it has passed (the oldest overdue item's lateness)."""
+    if min_open_target is None or min_open_target >= today:
+        return None
+    return (today - min_open_target).days
+
+
+def by_force_rows(rows, *, today: dt.date) -> list[dict]:
+    """The by-force table from rows with the force's fields and total, open, overdue, complete and
+    min_open_target (counted or summed): worst first, forces with nothing open left out."""
+    result = []
+    for row in rows:
+        if not row["open"]:
+            continue
+        row["percent_complete"] = round(100 * row["complete"] / row["total"]) if row["total"] else 0
+        earliest = row.pop("min_open_target")
+        row["oldest_overdue_days"] = oldest_overdue_days(earliest, today=today)
+        row["oldest_overdue"] = earliest if row["oldest_overdue_days"] is not None else None
+        result.append(row)
+    result.sort(key=lambda r: (-r["overdue"], -(r["oldest_overdue_days"] or 0), r["name"]))
+    return result
+
+
+FORCE_FIELDS = {
+    "name": "force__name",
+    "slug": "force__slug",
+    "region": "force__region",
+    "kind": "force__kind",
+    "stage": "force__monitoring_stage",
+}
 
 
 def dashboard_by_force(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
     """Per force with open items: open, overdue, oldest overdue target, share complete. Worst first."""
-    overdue = rules.overdue_q(today=today)
+    aggregates = headline_aggregates(today=today)
     rows = (
         items.order_by()
-        .values(
-            "force_id",
-            name=F("force__name"),
-            slug=F("force__slug"),
-            region=F("force__region"),
-            kind=F("force__kind"),
-            stage=F("force__monitoring_stage"),
-        )
-        .annotate(
-            total=Count("id"),
-            open=Count("id", filter=rules.open_q()),
-            overdue=Count("id", filter=overdue),
-            complete=Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
-            oldest_overdue=Min("current_target_date", filter=overdue),
-        )
-        .filter(open__gt=0)
+        .values("force_id", **{name: F(path) for name, path in FORCE_FIELDS.items()})
+        .annotate(**{name: aggregates[name] for name in ("total", "open", "overdue", "complete", "min_open_target")})
     )
-    result = []
-    for row in rows:
-        row["percent_complete"] = round(100 * row["complete"] / row["total"]) if row["total"] else 0
-        row["oldest_overdue_days"] = (today - row["oldest_overdue"]).days if row["oldest_overdue"] else None
-        result.append(row)
-    result.sort(key=lambda r: (-r["overdue"], -(r["oldest_overdue_days"] or 0), r["name"]))
-    return result
+    return by_force_rows(rows, today=today)
 
 
 def dashboard_by_programme(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
@@ -126,26 +140,34 @@ def _month_end(start: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def dashboard_trend(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+def trend_aggregates(*, today: dt.date) -> dict:
     """Open and overdue at each month's end (today for the current month) and closed during the
-    month, for the last 24 months, in ONE aggregate query.
+    month, for the last 24 months, by column name (reporting.columns.trend_column).
 
     An item counts as open from its inspection's publication until its closing date. "Overdue"
     at a past month's end uses today's current target date: extensions are not replayed, so a
     later extension can make an old month look better than it was."""
     aggregates = {}
-    months = month_starts(today=today)
-    for i, start in enumerate(months):
+    for i, start in enumerate(month_starts(today=today)):
         end = min(_month_end(start), today)
         open_then = Q(finding__inspection__published_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-        aggregates[f"open_{i}"] = Count("id", filter=open_then)
-        aggregates[f"overdue_{i}"] = Count("id", filter=open_then & Q(current_target_date__lt=end))
-        aggregates[f"closed_{i}"] = Count("id", filter=Q(closed_on__gte=start, closed_on__lte=end))
-    row = items.order_by().aggregate(**aggregates)
+        aggregates[trend_column("open", i)] = Count("id", filter=open_then)
+        aggregates[trend_column("overdue", i)] = Count("id", filter=open_then & Q(current_target_date__lt=end))
+        aggregates[trend_column("closed", i)] = Count("id", filter=Q(closed_on__gte=start, closed_on__lte=end))
+    return aggregates
+
+
+def trend_from(row: dict, *, today: dt.date) -> list[dict]:
+    """The trend's months from a row of trend_aggregates' columns (counted or summed)."""
     return [
-        {"month": start, "open": row[f"open_{i}"], "overdue": row[f"overdue_{i}"], "closed": row[f"closed_{i}"]}
-        for i, start in enumerate(months)
+        {"month": start, **{kind: row[trend_column(kind, i)] or 0 for kind in ("open", "overdue", "closed")}}
+        for i, start in enumerate(month_starts(today=today))
     ]
+
+
+def dashboard_trend(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """The last 24 months' open, overdue and closed (trend_aggregates), in ONE aggregate query."""
+    return trend_from(items.order_by().aggregate(**trend_aggregates(today=today)), today=today)
 
 
 def liaison_force_summaries(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
@@ -178,29 +200,6 @@ def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: in
         .exclude(status=TrackedItem.Status.SUBMITTED)
         .select_related("finding__inspection", "force", "finding")
         .order_by("-was_returned", "current_target_date", "id")[:limit]
-    )
-
-
-def forces_with_counts(*, user: User, today: dt.date) -> QuerySet[Force]:
-    """The forces a user may see, each with its open and overdue counts (one grouped query; the
-    same overdue as the dashboard's headline: open and past the current target date). Counted
-    over the items the user may see: a liaison officer's counts leave out embargoed inspections."""
-    open_items = Q(items__status__in=OPEN_STATUSES)
-    if not sees_embargoed(user=user):
-        open_items &= rules.published_q(today=today, path="items__finding__inspection__")
-    return forces_visible_to(user=user).annotate(
-        open_count=Count("items", filter=open_items),
-        overdue_count=Count("items", filter=open_items & Q(items__current_target_date__lt=today)),
-    )
-
-
-def force_item_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> dict[str, int]:
-    """Open, overdue, due in 30 days and all, for one force's items, in one aggregate query."""
-    return items.order_by().aggregate(
-        open=Count("id", filter=rules.open_q()),
-        overdue=Count("id", filter=rules.overdue_q(today=today)),
-        due_soon=Count("id", filter=rules.due_soon_q(today=today)),
-        total=Count("id"),
     )
 
 
@@ -240,12 +239,9 @@ class RateRow:
         return self.percent(self.within[years])
 
 
-def implementation_rates(*, items: QuerySet[TrackedItem], by: str, today: dt.date) -> list[RateRow]:
-    """Implementation rates of `items` (already scoped: a user's, or the public register's) for
-    each cohort of RATE_GROUPS[by], in ONE grouped aggregate query. The definitions live in
-    inspections/rules.py (IMPLEMENTATION_WINDOWS and the *_q rules beside it). An item with several
-    themes counts in each of them; an item with none is in no theme's cohort."""
-    _label, key_field, name_field = RATE_GROUPS[by]
+def rate_aggregates(*, today: dt.date) -> dict:
+    """The implementation rates' counts (reporting.columns.RATE_COLUMNS) as aggregates over items.
+    The definitions live in inspections/rules.py (IMPLEMENTATION_WINDOWS and the *_q rules beside it)."""
     aggregates = {
         "total": Count("id"),
         "still_open": Count("id", filter=rules.open_q()),
@@ -262,35 +258,52 @@ def implementation_rates(*, items: QuerySet[TrackedItem], by: str, today: dt.dat
         elapsed = rules.window_elapsed_q(years=years, today=today)
         aggregates[f"eligible_{years}"] = Count("id", filter=elapsed)
         aggregates[f"done_{years}"] = Count("id", filter=elapsed & rules.complete_within_q(years=years))
+    return aggregates
+
+
+def rate_row_from(*, key: object, label: str, row: dict) -> RateRow:
+    """One cohort's rates from a row of rate_aggregates' columns (counted or summed)."""
+    return RateRow(
+        key=key,
+        label=label,
+        total=row["total"],
+        still_open=row["still_open"],
+        within={years: (row[f"done_{years}"], row[f"eligible_{years}"]) for years in rules.IMPLEMENTATION_WINDOWS},
+        by_original=(row["orig_done"], row["orig_due"]),
+        by_current=(row["curr_done"], row["curr_due"]),
+    )
+
+
+def sort_rates(rows: list[RateRow], *, by: str) -> list[RateRow]:
+    rows.sort(key=lambda row: (row.key,) if by == "year" else (row.label.casefold(),))
+    return rows
+
+
+def implementation_rates(*, items: QuerySet[TrackedItem], by: str, today: dt.date) -> list[RateRow]:
+    """Implementation rates of `items` (already scoped: a user's, or the public register's) for
+    each cohort of RATE_GROUPS[by], in ONE grouped aggregate query. An item with several themes
+    counts in each of them; an item with none is in no theme's cohort."""
+    _label, key_field, name_field = RATE_GROUPS[by]
     fields = {"key": F(key_field)} | ({"name": F(name_field)} if name_field else {})
     rows = (
         items.filter(finding__inspection__published_on__isnull=False, **{f"{key_field}__isnull": False})
         .order_by()
         .values(**fields)
-        .annotate(**aggregates)
+        .annotate(**rate_aggregates(today=today))
     )
-    result = [
-        RateRow(
-            key=row["key"],
-            label=str(row.get("name") or row["key"]),
-            total=row["total"],
-            still_open=row["still_open"],
-            within={years: (row[f"done_{years}"], row[f"eligible_{years}"]) for years in rules.IMPLEMENTATION_WINDOWS},
-            by_original=(row["orig_done"], row["orig_due"]),
-            by_current=(row["curr_done"], row["curr_due"]),
-        )
-        for row in rows
-    ]
-    result.sort(key=lambda row: (row.key,) if by == "year" else (row.label.casefold(),))
-    return result
+    return sort_rates(
+        [rate_row_from(key=row["key"], label=str(row.get("name") or row["key"]), row=row) for row in rows], by=by
+    )
 
 
-def dashboard_by_theme(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+def dashboard_by_theme(*, items: QuerySet[TrackedItem], today: dt.date, theme: Theme | None = None) -> list[dict]:
     """Open and overdue items per theme (an item counts under each of its finding's themes), one
-    grouped query; themes with nothing open are left out."""
+    grouped query; themes with nothing open are left out. With `theme` (the dashboard's theme
+    filter), that theme's row only."""
+    # One join to the themes (a second filter() would join again and count items twice).
+    themed = items.filter(finding__themes=theme) if theme is not None else items.filter(finding__themes__isnull=False)
     rows = (
-        items.filter(finding__themes__isnull=False)
-        .order_by()
+        themed.order_by()
         .values(slug=F("finding__themes__slug"), name=F("finding__themes__name"))
         .annotate(
             total=Count("id"),

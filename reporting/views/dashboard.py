@@ -16,19 +16,10 @@ from inspections.filters import DashboardFilter, selected_filters
 from inspections.rules import HEADLINES, OVERDUE_ORIGINS, quarter_start
 from oversight.selectors import awaiting_review_count, escalations_recent
 from oversight.tables import EscalationTable
+from reporting import summary
 from reporting.chart import rates_svg, trend_svg
-from reporting.selectors import (
-    AGEING_BANDS,
-    ageing_target_range,
-    dashboard_by_force,
-    dashboard_by_programme,
-    dashboard_by_theme,
-    dashboard_headlines,
-    dashboard_trend,
-    implementation_rates,
-    liaison_force_summaries,
-    liaison_needs_now,
-)
+from reporting.columns import AGEING_BANDS
+from reporting.selectors import ageing_target_range, liaison_needs_now
 from reporting.tables import ByForceTable, NeedsNowTable
 
 FILTER_KEYS = ("region", "kind", "programme", "theme")
@@ -58,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The filters as given (an invalid one among valid ones still narrows the items counted).
     given = {key: request.GET.getlist(key) for key in FILTER_KEYS if key in request.GET}
     parts = {"scope": "all" if national else f"user:{user.pk}", "filters": given, "today": today}
-    figures = cached("dashboard", parts, lambda: _figures(user=user, items=items, today=today))
+    figures = cached("dashboard", parts, lambda: _figures(user=user, filterset=filterset, items=items, today=today))
     # The HTML that shows them (tables sorted and paged by the query string) is cached as well.
     fragment_key = cache_key("dashboard-html", {**parts, "query": request.GET.urlencode()})
     numbers = figures["numbers"]
@@ -144,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "fragment_seconds": CACHE_SECONDS,
     }
     if user.is_liaison:
-        context |= _liaison_context(items=scoped, today=today)
+        context |= _liaison_context(summaries=figures["summaries"], items=scoped, today=today)
     else:
         context |= _oversight_context(
             awaiting_review=figures["awaiting_review"], escalations=figures["escalations"], base=base
@@ -152,16 +143,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/dashboard.html", context)
 
 
-def _figures(*, user, items, today) -> dict:
-    """Everything on the dashboard that counts items: plain values, so that they can be cached."""
-    numbers = dashboard_headlines(items=items, today=today)
-    return {
-        "numbers": numbers,
-        "by_force": dashboard_by_force(items=items, today=today),
-        "by_programme": list(dashboard_by_programme(items=items, today=today)),
-        "by_theme": dashboard_by_theme(items=items, today=today),
-        "rates": implementation_rates(items=items, by="year", today=today),
-        "trend": dashboard_trend(items=items, today=today),
+def _figures(*, user, filterset, items, today) -> dict:
+    """Everything on the dashboard that counts items: summed from the maintained summary
+    (reporting/summary.py) for the user's scope and the filters, plain values that can be cached."""
+    filterset.errors  # noqa: B018 (validates: an invalid filter is left out, as the list's filterset does)
+    chosen = getattr(filterset.form, "cleaned_data", {})
+    force_ids = selectors.force_ids_for(user=user)
+    figures = summary.dashboard_figures(
+        force_ids=force_ids,
+        embargo_visible=selectors.sees_embargoed(user=user),
+        with_force_summaries=user.is_liaison,
+        today=today,
+        region=chosen.get("region") or "",
+        kind=chosen.get("kind") or "",
+        programme=chosen.get("programme"),
+        theme=chosen.get("theme"),
+    )
+    numbers = figures["numbers"]
+    return figures | {
         "awaiting_review": None
         if user.is_liaison
         else awaiting_review_count(items=items, today=today, overdue_total=numbers.counts["overdue"]),
@@ -178,12 +177,12 @@ def _oversight_context(*, awaiting_review: int, escalations: list, base: dict) -
     }
 
 
-def _liaison_context(*, items, today) -> dict:
+def _liaison_context(*, summaries, items, today) -> dict:
     """What a liaison officer needs now: claims returned to them, and what is overdue or due soon."""
     needs_now = liaison_needs_now(items=items, today=today, limit=NEEDS_NOW_LIMIT)
     table = NeedsNowTable(list(needs_now), today=today, orderable=False)
     return {
-        "summaries": liaison_force_summaries(items=items, today=today),
+        "summaries": summaries,
         "needs_now": table,
         "needs_now_limit": NEEDS_NOW_LIMIT,
     }

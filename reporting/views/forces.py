@@ -19,7 +19,8 @@ from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting.filters import ForceFilter
 from reporting.papers import DOCX_CONTENT_TYPE, PaperScope, committee_paper_docx
-from reporting.selectors import committee_paper_counts, committee_paper_items, force_item_counts, forces_with_counts
+from reporting.selectors import committee_paper_counts, committee_paper_items
+from reporting.summary import force_counts, forces_with_counts
 from reporting.tables import ForceTable
 
 PER_PAGE = 25
@@ -51,7 +52,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     force = get_visible_or_404(forces_visible_to(user=request.user).select_related("successor"), slug=slug)
     today = london_today()
     items = selectors.items_visible_to(user=request.user).filter(force=force)
-    counts = force_item_counts(items=items, today=today)
+    counts = force_counts(user=request.user, force=force, today=today)
     table = FindingItemTable(
         items.filter(status__in=TrackedItem.OPEN_STATUSES).select_related("finding__inspection", "force", "finding"),
         today=today,

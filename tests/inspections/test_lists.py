@@ -176,9 +176,11 @@ PAGES = {
     # causes of concern's derived state (the items answering them); +4 for its change history.
     "inspection_detail": (lambda w: reverse("inspections:inspection_detail", args=[w["inspection"]]), 19),
     "review_list": (lambda w: reverse("inspections:review_list"), 9),
-    "force_list": (lambda w: reverse("forces:force_list"), 9),
-    # +1: its escalations; +2: its governing body today and its governance history.
-    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 15),
+    # +1 since the maintained summary: whether any force's figures are out of date.
+    "force_list": (lambda w: reverse("forces:force_list"), 10),
+    # +1: its escalations; +2: its governing body today and its governance history; +1 since the
+    # maintained summary: whether the force's figures are out of date.
+    "force_detail": (lambda w: reverse("forces:force_detail", args=[w["force"]]), 16),
     # +2 since the overdue review: the count awaiting review, and recent escalations.
     # +3 since themes: the theme filter's options, open and overdue by theme, implementation rates.
     "dashboard": (lambda w: reverse("dashboard"), 17),

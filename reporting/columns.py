@@ -1,0 +1,52 @@
+"""The names of the dashboard's figures, defined once: the aggregate queries that count them from
+the items (reporting/selectors.py) and the summary tables that keep them (reporting/models.py) use
+the same names, so a recount and the maintained summary can be compared column by column."""
+
+from inspections import rules
+
+TREND_MONTHS = 24
+
+# Ageing of overdue items, by days past the current target: (key, label, least days, most days).
+AGEING_BANDS = (
+    ("0-30", "Up to 30 days", 1, 30),
+    ("31-90", "31 to 90 days", 31, 90),
+    ("91-180", "91 to 180 days", 91, 180),
+    ("181+", "Over 180 days", 181, None),
+)
+
+
+def ageing_column(band: tuple) -> str:
+    """ "0-30" -> "age_0_30", "181+" -> "age_181_up"."""
+    return "age_" + band[0].replace("-", "_").replace("+", "_up")
+
+
+def trend_column(kind: str, month_index: int) -> str:
+    """The trend's figure `kind` ("open", "overdue", "closed") for the month `month_index` of the
+    last TREND_MONTHS (0 the oldest, TREND_MONTHS - 1 the current month)."""
+    return f"{kind}_m{month_index:02d}"
+
+
+TREND_KINDS = ("open", "overdue", "closed")
+
+# Counted per item: the headlines, the overdue figure by origin, the ageing bands, and the totals
+# the tables beside them need.
+COUNT_COLUMNS = (
+    *rules.HEADLINES,
+    *rules.OVERDUE_ORIGINS,
+    *(ageing_column(band) for band in AGEING_BANDS),
+    "total",
+    "complete",
+)
+TREND_COLUMNS = tuple(trend_column(kind, i) for i in range(TREND_MONTHS) for kind in TREND_KINDS)
+
+# The implementation rates' counts (rules.IMPLEMENTATION_WINDOWS): per cohort, how many items, how
+# many still open, and for each window or target how many were eligible and how many done.
+RATE_COLUMNS = (
+    "total",
+    "still_open",
+    "orig_due",
+    "orig_done",
+    "curr_due",
+    "curr_done",
+    *(f"{name}_{years}" for years in rules.IMPLEMENTATION_WINDOWS for name in ("eligible", "done")),
+)

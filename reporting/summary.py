@@ -1,0 +1,335 @@
+"""The maintained summary (reporting/models.py): counted from the items by the very aggregates the
+full recount uses (reporting/selectors.py), kept exact by every write, read by the dashboard.
+
+- `recount(force_ids=...)`: the cells of these forces counted afresh from their items, as of today,
+  in the caller's transaction. The services call it (through inspections.signals.figures_changed)
+  for the forces each write touched; its row lock on each force's SummaryForce orders two writers
+  of one force, so the second counts after the first has committed.
+- `bring_up_to_date(today=...)`: the forces whose cells were counted for an earlier day, or that a
+  write outside the services left out of date, recounted. The sweep calls it (so just after
+  midnight every force moves to the new day in one grouped pass), and every read calls it first,
+  so a figure is never read from a stale cell.
+- The readers below sum the cells for a scope (a user's forces, the embargo, the dashboard's
+  filters) and return the same shapes as the recount functions of reporting/selectors.py.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, F, Min, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
+
+from accounts.models import User
+from core.dates import london_today
+from forces.models import Force
+from forces.selectors import force_ids_for, forces_visible_to
+from inspections import rules
+from inspections.models import Programme, Theme, TrackedItem
+from inspections.selectors import sees_embargoed
+from reporting.columns import COUNT_COLUMNS, RATE_COLUMNS, TREND_COLUMNS
+from reporting.models import SummaryCell, SummaryForce, SummaryRate
+from reporting.selectors import (
+    FORCE_FIELDS,
+    Headlines,
+    RateRow,
+    by_force_rows,
+    headline_aggregates,
+    headlines_from,
+    rate_aggregates,
+    rate_row_from,
+    sort_rates,
+    trend_aggregates,
+    trend_from,
+)
+
+BATCH = 1000
+CELL_KEYS = ("force_id", "programme_id", "embargoed", "theme_id")
+
+
+def _embargoed(*, today: dt.date) -> Case:
+    return Case(
+        When(rules.published_q(today=today, path="finding__inspection__"), then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
+def _grouped(items: QuerySet[TrackedItem], *, today: dt.date, themed: bool, extra: dict | None = None):
+    """Items grouped by cell (force, programme, embargoed, and theme when `themed`)."""
+    keys = {"programme_id": F("finding__inspection__programme_id")} | (extra or {})
+    if themed:
+        items = items.filter(finding__themes__isnull=False)
+        keys["theme_id"] = F("finding__themes")
+    return items.order_by().annotate(embargoed=_embargoed(today=today)).values("force_id", "embargoed", **keys)
+
+
+def counted_cells(items: QuerySet[TrackedItem], *, today: dt.date) -> list[dict]:
+    """The cells of these items as counted now: plain dicts of CELL_KEYS and the columns."""
+    aggregates = headline_aggregates(today=today) | trend_aggregates(today=today)
+    rows = []
+    for themed in (False, True):
+        for row in _grouped(items, today=today, themed=themed).annotate(**aggregates):
+            rows.append({"theme_id": None, **row})
+    return rows
+
+
+def counted_rates(items: QuerySet[TrackedItem], *, today: dt.date) -> list[dict]:
+    """The rate cells of these items as counted now, by year of publication."""
+    published = items.filter(finding__inspection__published_on__isnull=False)
+    year = {"year": ExtractYear("finding__inspection__published_on")}
+    rows = []
+    for themed in (False, True):
+        for row in _grouped(published, today=today, themed=themed, extra=year).annotate(**rate_aggregates(today=today)):
+            rows.append({"theme_id": None, **row})
+    return rows
+
+
+def recount(*, force_ids: Iterable[int] | None = None, today: dt.date | None = None, stale_only: bool = False) -> int:
+    """Count the cells of these forces (every force with None) afresh from their items, as of
+    `today`, inside the current transaction (or one of its own). With `stale_only`, only those
+    still out of date once their locks are held (another process may have just recounted them).
+    Returns how many forces were recounted."""
+    today = today or london_today()
+    with transaction.atomic():
+        everything = force_ids is None
+        ids = sorted(Force.objects.values_list("pk", flat=True)) if everything else sorted(set(force_ids))
+        if not ids:
+            return 0
+        SummaryForce.objects.bulk_create([SummaryForce(force_id=pk) for pk in ids], ignore_conflicts=True)
+        locked = SummaryForce.objects.select_for_update().filter(force_id__in=ids).order_by("force_id")
+        if stale_only:
+            ids = [pk for pk, as_of in locked.values_list("force_id", "as_of") if as_of != today]
+            everything = everything and len(ids) == len(locked)
+            if not ids:
+                return 0
+        else:
+            list(locked.values_list("force_id", flat=True))
+        items = TrackedItem.objects.all() if everything else TrackedItem.objects.filter(force_id__in=ids)
+        SummaryCell.objects.filter(force_id__in=ids).delete()
+        SummaryRate.objects.filter(force_id__in=ids).delete()
+        SummaryCell.objects.bulk_create(
+            (SummaryCell(**row) for row in counted_cells(items, today=today)), batch_size=BATCH
+        )
+        SummaryRate.objects.bulk_create(
+            (SummaryRate(**row) for row in counted_rates(items, today=today)), batch_size=BATCH
+        )
+        SummaryForce.objects.filter(force_id__in=ids).update(as_of=today)
+        return len(ids)
+
+
+def mark_out_of_date(*, force_ids: Iterable[int]) -> None:
+    """A write that went round the services (the Django admin, a shell): these forces' cells are
+    recounted before anyone reads them."""
+    SummaryForce.objects.filter(force_id__in=set(force_ids), as_of__isnull=False).update(as_of=None)
+
+
+def bring_up_to_date(*, today: dt.date | None = None, force_ids: Iterable[int] | None = None) -> int:
+    """Recount the forces (of `force_ids`, or all) whose cells are not counted for `today`. One
+    query when everything is current."""
+    today = today or london_today()
+    forces = Force.objects.exclude(summary__as_of=today)
+    if force_ids is not None:
+        forces = forces.filter(pk__in=force_ids)
+    stale = list(forces.values_list("pk", flat=True))
+    if not stale:
+        return 0
+    every_force = force_ids is None and len(stale) == Force.objects.count()
+    return recount(force_ids=None if every_force else stale, today=today, stale_only=True)
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def _cells(
+    model,
+    *,
+    force_ids: Iterable[int] | None,
+    embargo_visible: bool,
+    theme: Theme | None = None,
+    themed: bool = False,
+    region: str = "",
+    kind: str = "",
+    programme: Programme | None = None,
+) -> QuerySet:
+    cells = model.objects.filter(theme__isnull=False) if themed else model.objects.filter(theme=theme)
+    if themed and theme is not None:
+        cells = cells.filter(theme=theme)
+    if force_ids is not None:
+        cells = cells.filter(force_id__in=list(force_ids))
+    if not embargo_visible:
+        cells = cells.filter(embargoed=False)
+    if region:
+        cells = cells.filter(force__region=region)
+    if kind:
+        cells = cells.filter(force__kind=kind)
+    if programme is not None:
+        cells = cells.filter(programme=programme)
+    return cells.order_by()
+
+
+def _sums(columns: Iterable[str]) -> dict:
+    return {name: Sum(name) for name in columns}
+
+
+def dashboard_figures(
+    *,
+    force_ids: Iterable[int] | None,
+    embargo_visible: bool,
+    today: dt.date,
+    region: str = "",
+    kind: str = "",
+    programme: Programme | None = None,
+    theme: Theme | None = None,
+    with_force_summaries: bool = False,
+) -> dict:
+    """The dashboard's figures for a scope and its filters, from the cells: the headlines and
+    ageing (Headlines), the trend, the tables by force, programme and theme, and the rates by year
+    of publication. The same values as the recount functions over the same items. With
+    `with_force_summaries`, also each force's summary over the whole scope (force_summaries)."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    scope = {"force_ids": force_ids, "embargo_visible": embargo_visible, "region": region, "kind": kind}
+    cells = _cells(SummaryCell, **scope, programme=programme, theme=theme)
+    totals = cells.aggregate(**_sums((*COUNT_COLUMNS, *TREND_COLUMNS)))
+    by_force = by_force_rows(
+        cells.values("force_id", **{name: F(path) for name, path in FORCE_FIELDS.items()}).annotate(
+            **_sums(("total", "open", "overdue", "complete")), min_open_target=Min("min_open_target")
+        ),
+        today=today,
+    )
+    by_programme = list(
+        cells.values(slug=F("programme__slug"), name=F("programme__name"))
+        .annotate(**_sums(("total", "open", "overdue")))
+        .annotate(closed=F("total") - F("open"))
+        .order_by("name")
+    )
+    by_theme = list(
+        _cells(SummaryCell, **scope, programme=programme, theme=theme, themed=True)
+        .values(slug=F("theme__slug"), name=F("theme__name"))
+        .annotate(**_sums(("total", "open", "overdue")))
+        .filter(open__gt=0)
+        .order_by("name")
+    )
+    rates = [
+        rate_row_from(key=row["year"], label=str(row["year"]), row=row)
+        for row in _cells(SummaryRate, **scope, programme=programme, theme=theme)
+        .values("year")
+        .annotate(**_sums(RATE_COLUMNS))
+        .order_by("year")
+    ]
+    summaries = (
+        _force_summaries(force_ids=force_ids, embargo_visible=embargo_visible) if with_force_summaries else None
+    )
+    return {
+        "summaries": summaries,
+        "numbers": headlines_from(totals),
+        "trend": trend_from(totals, today=today),
+        "by_force": by_force,
+        "by_programme": by_programme,
+        "by_theme": by_theme,
+        "rates": rates,
+    }
+
+
+def force_summaries(*, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> list[dict]:
+    """Per force with any items in scope: open, overdue and due soon, by name (the liaison
+    officers' own summaries)."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    return _force_summaries(force_ids=force_ids, embargo_visible=embargo_visible)
+
+
+def _force_summaries(*, force_ids: list[int] | None, embargo_visible: bool) -> list[dict]:
+    return list(
+        _cells(SummaryCell, force_ids=force_ids, embargo_visible=embargo_visible)
+        .values("force_id", name=F("force__name"), slug=F("force__slug"), stage=F("force__monitoring_stage"))
+        .annotate(**_sums(("open", "overdue", "due_soon", "total")))
+        .order_by("name")
+    )
+
+
+def headlines(*, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> Headlines:
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=embargo_visible)
+    return headlines_from(cells.aggregate(**_sums(COUNT_COLUMNS)))
+
+
+def rates(*, by: str, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> list[RateRow]:
+    """Implementation rates by "year", "programme", "force" or "theme" from the rate cells."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    cells = _cells(SummaryRate, force_ids=force_ids, embargo_visible=embargo_visible, themed=by == "theme")
+    key, name = {
+        "year": ("year", None),
+        "programme": ("programme__slug", "programme__name"),
+        "force": ("force__slug", "force__name"),
+        "theme": ("theme__slug", "theme__name"),
+    }[by]
+    fields = {"key": F(key)} | ({"name": F(name)} if name else {})
+    rows = cells.values(**fields).annotate(**_sums(RATE_COLUMNS))
+    return sort_rates(
+        [rate_row_from(key=row["key"], label=str(row.get("name") or row["key"]), row=row) for row in rows], by=by
+    )
+
+
+def forces_with_counts(*, user: User, today: dt.date) -> QuerySet[Force]:
+    """The forces a user may see, each with its open and overdue counts (the dashboard's), summed
+    from the summary's cells of the items that user may see (a liaison officer's counts leave out
+    embargoed inspections): a queryset, so the list can still be filtered, sorted and paged."""
+    bring_up_to_date(today=today, force_ids=force_ids_for(user=user))
+    cells = SummaryCell.objects.filter(force=OuterRef("pk"), theme__isnull=True).order_by()
+    if not sees_embargoed(user=user):
+        cells = cells.filter(embargoed=False)
+
+    def summed(column: str) -> Coalesce:
+        return Coalesce(Subquery(cells.values("force").annotate(n=Sum(column)).values("n")), 0)
+
+    return forces_visible_to(user=user).annotate(open_count=summed("open"), overdue_count=summed("overdue"))
+
+
+def force_counts(*, user: User, force: Force, today: dt.date) -> dict[str, int]:
+    """Open, overdue, due in 30 days and all, of one force's items that the user may see."""
+    rows = force_summaries(force_ids=[force.pk], embargo_visible=sees_embargoed(user=user), today=today)
+    row = rows[0] if rows else {}
+    return {name: row.get(name) or 0 for name in ("open", "overdue", "due_soon", "total")}
+
+
+# --- Checking ------------------------------------------------------------------------------------
+
+
+def _keyed(rows: Iterable[dict], *, keys: tuple[str, ...]) -> dict[tuple, dict]:
+    return {tuple(row[key] for key in keys): {k: v for k, v in row.items() if k not in keys} for row in rows}
+
+
+def differences(*, today: dt.date | None = None) -> list[str]:
+    """Every way the stored summary differs from a recount of all the items as of `today` (the
+    summary's own day): an empty list when it is exact. One line per differing cell and column."""
+    today = today or london_today()
+    found = []
+    items = TrackedItem.objects.all()
+    for label, model, counted, keys in (
+        ("cell", SummaryCell, counted_cells(items, today=today), CELL_KEYS),
+        ("rate", SummaryRate, counted_rates(items, today=today), (*CELL_KEYS, "year")),
+    ):
+        columns = [field.attname for field in model._meta.concrete_fields if field.attname not in (*keys, "id")]
+        expected = _keyed(counted, keys=keys)
+        stored = _keyed(model.objects.values(*keys, *columns), keys=keys)
+        for key in sorted(set(expected) | set(stored), key=str):
+            want, have = expected.get(key), stored.get(key)
+            if want is None or have is None:
+                # A cell of nothing but zeros is as good as no cell.
+                present = want or have
+                if any(present[column] for column in columns):
+                    found.append(f"{label} {key}: {'missing' if have is None else 'not in the recount'}")
+                continue
+            found.extend(
+                f"{label} {key} {column}: stored {have[column]!r}, counted {want[column]!r}"
+                for column in columns
+                if have[column] != want[column]
+            )
+    stale = Force.objects.exclude(summary__as_of=today).count()
+    if stale:
+        found.append(f"{stale} force(s) not counted for {today:%d %B %Y}")
+    return found
