@@ -317,3 +317,9 @@ def test_recording_query_count_is_the_same_at_3_and_43_forces(client, manager_us
         assert done.status_code == 302
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_sort_asked_for_keeps_the_queue_order(client, manager_user, force):
+    national([force])
+    client.force_login(manager_user)
+    assert client.get(QUEUE, {"sort": "finding"}).status_code == 200
