@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
 from notifications.models import Message
 from oversight.models import OverdueReview
-from inspections import rules
 from oversight.selectors import meeting_pack_items, review_queue, selection_fingerprint
 from oversight.services import ReviewError, StaleSelection, overdue_reviews_record
 from tests import factories

@@ -4,7 +4,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from oversight.models import OverdueReview
 from oversight.selectors import review_queue
 from oversight.services import overdue_reviews_record
 from tests import factories
