@@ -272,7 +272,8 @@ class TrackedItem(TimeStampedModel):
     # Written by oversight.services in the review's own transaction, so that the review queue
     # (rules.awaiting_overdue_review_q) reads one row per item instead of joining its reviews.
     latest_overdue_review_at = models.DateTimeField(null=True, blank=True)
-    latest_overdue_decision = models.CharField(max_length=20, blank=True)
+    # A database default too, so the set-based inserts (seed_scale, bench/sweep.py) need not name it.
+    latest_overdue_decision = models.CharField(max_length=20, blank=True, default="", db_default="")
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="trackeditem",
             name="latest_overdue_decision",
-            field=models.CharField(blank=True, max_length=20),
+            field=models.CharField(blank=True, db_default="", default="", max_length=20),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),
     ]
