@@ -385,11 +385,12 @@ class TrackedItem(TimeStampedModel):
                 name="item_verification_flagged_idx",
             ),
             # The managers' overdue review queue (rules.awaiting_overdue_review_q): open items by
-            # target date with their latest review's time, carrying the finding and force, so the
-            # queue is grouped by finding from the index alone.
+            # target date with their latest review's time, carrying the finding, the force and the
+            # day they entered the tracker (arrived overdue or not), so that the queue is counted
+            # and grouped by finding from the index alone.
             models.Index(
                 fields=["current_target_date", "latest_overdue_review_at"],
-                include=["finding", "force"],
+                include=["finding", "force", "entered_on", "status"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="item_awaiting_review_idx",
             ),

@@ -37,7 +37,7 @@ from oversight.selectors import (
     review_selection_summary,
 )
 from oversight.services import REVIEW_MAX_ITEMS, ReviewError, StaleSelection, overdue_reviews_record
-from oversight.tables import ReviewGroupTable
+from oversight.tables import ReviewGroupTable, force_choices
 
 QUEUE_PER_PAGE = 25
 # The filters the meeting pack shares with the queue, passed on by "Open the meeting pack".
@@ -109,10 +109,9 @@ def _filled(
             # A finding's forces are shown when some of them were chosen (a form sent back).
             group["open"] = any(item.pk in selection.item_ids for item in group["items"])
             for item in group["items"]:
-                item.days_overdue_today = item.days_overdue(today)
-                item.overdue_since_today = item.overdue_since(today)
                 body = bodies.get(item.force_id)
                 item.governor_name = body.name if body else ""
+            group["choices"] = force_choices(group, selection=selection, today=today)
         return page
 
     return fill
@@ -188,7 +187,7 @@ def _queue_page(request, *, filters, form, selection: Selection, today, status: 
         groups=review_queue_groups(items=items),
         fill=_filled(user=user, items=items, today=today, bodies=bodies, selection=selection),
     )
-    table = ReviewGroupTable(_GroupData(groups))
+    table = ReviewGroupTable(_GroupData(groups), selection=selection)
     paginate(request, table, per_page=QUEUE_PER_PAGE)
     return render(
         request,
