@@ -151,6 +151,9 @@ def main() -> None:
         ("Item list, text search (vetting)", items_url + "?q=vetting", False, admin_items + "?q=vetting", True),
         ("Item page", reverse("inspections:item_detail", kwargs={"pk": item.pk}), False, None, True),
         ("Force page", reverse("forces:force_detail", kwargs={"slug": force_slug}), False, None, True),
+        # The managers' overdue review queue, grouped by finding (item_awaiting_review_idx).
+        ("Overdue review queue", reverse("oversight:queue"), False, None, True),
+        ("Overdue review queue, filtered", reverse("oversight:queue") + "?theme=vetting&q=vetting", False, None, True),
         # The public register, uncached (the shared cache cleared before each request): target p95 <= 100 ms.
         (
             "Register: force page (uncached)",

@@ -268,6 +268,12 @@ class TrackedItem(TimeStampedModel):
     # whose current target had already passed that day arrived overdue (inspections/rules.py):
     # the tracker did not see it become overdue.
     entered_on = models.DateField(default=london_today)
+    # The latest managers' overdue review (oversight.OverdueReview): when, and the decision taken.
+    # Written by oversight.services in the review's own transaction, so that the review queue
+    # (rules.awaiting_overdue_review_q) reads one row per item instead of joining its reviews.
+    latest_overdue_review_at = models.DateTimeField(null=True, blank=True)
+    # A database default too, so the set-based inserts (seed_scale, bench/sweep.py) need not name it.
+    latest_overdue_decision = models.CharField(max_length=20, blank=True, default="", db_default="")
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(
@@ -278,6 +284,8 @@ class TrackedItem(TimeStampedModel):
             "action_plan_overdue_flagged_on",
             "verification_overdue_flagged_on",
             "review_overdue_flagged_on",
+            "latest_overdue_review_at",
+            "latest_overdue_decision",
             "updated_at",
         ]
     )
@@ -375,6 +383,16 @@ class TrackedItem(TimeStampedModel):
                 fields=["verification_overdue_flagged_on"],
                 condition=Q(verification_overdue_flagged_on__isnull=False),
                 name="item_verification_flagged_idx",
+            ),
+            # The managers' overdue review queue (rules.awaiting_overdue_review_q): open items by
+            # target date with their latest review's time, carrying the finding, the force and the
+            # day they entered the tracker (arrived overdue or not), so that the queue is counted
+            # and grouped by finding from the index alone.
+            models.Index(
+                fields=["current_target_date", "latest_overdue_review_at"],
+                include=["finding", "force", "entered_on", "status"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="item_awaiting_review_idx",
             ),
             models.Index(fields=["force", "status"], name="item_force_status_idx"),
             models.Index(fields=["status", "closed_on"], name="item_status_closed_idx"),

@@ -81,6 +81,20 @@ def overdue_here_q(*, today: dt.date) -> Q:
     return overdue_q(today=today) & Q(current_target_date__gte=F("entered_on"))
 
 
+def overdue_review_cutoff() -> dt.datetime:
+    """An item last reviewed by a manager before this moment is due another overdue review."""
+    return timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
+
+
+def awaiting_overdue_review_q(*, today: dt.date) -> Q:
+    """The managers' overdue review queue: overdue, and never reviewed or last reviewed more than
+    OVERDUE_REVIEW_INTERVAL_DAYS ago (to the minute; TrackedItem.latest_overdue_review_at, written
+    with each review). The queue, its counts and the dashboard's "await review" all read this."""
+    return overdue_q(today=today) & (
+        Q(latest_overdue_review_at__isnull=True) | Q(latest_overdue_review_at__lt=overdue_review_cutoff())
+    )
+
+
 def due_soon_q(*, today: dt.date) -> Q:
     """Open and due today or in the next DUE_SOON_DAYS days."""
     return open_q() & Q(

@@ -3,6 +3,7 @@ import django_filters
 from core.dates import london_today
 from forces.models import Force
 from inspections import rules
+from inspections.filters import ItemFilter
 from inspections.models import Finding, Programme, Theme, TrackedItem
 
 
@@ -55,3 +56,32 @@ class QueueFilter(django_filters.FilterSet):
 
     def filter_theme(self, queryset, name: str, value: Theme):
         return queryset.filter(finding_id__in=Finding.objects.filter(themes=value).values("pk"))
+
+
+class ReviewQueueFilter(ItemFilter):
+    """The review queue's filters, in the MOJ filter layout: the recommendations list's search,
+    inspection, theme, region, kind, programme and force (the same definitions, the same URL
+    parameters, so the dashboard's links and a shared list mean the same here), and where the
+    lateness comes from (rules.OVERDUE_ORIGINS)."""
+
+    origin = django_filters.ChoiceFilter(
+        label="Overdue how",
+        choices=[(name, origin.label) for name, origin in rules.OVERDUE_ORIGINS.items()],
+        empty_label="All overdue",
+        method="filter_origin",
+    )
+    # The recommendations list's other filters do not apply: the queue holds open overdue items.
+    show = category = status = response = overdue = target_from = target_to = None
+
+    ORDER = ("q", "inspection", "theme", "origin", "region", "kind", "programme", "force")
+
+    class Meta(ItemFilter.Meta):
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.ORDER}
+        self.filters["q"].extra["help_text"] = "Words in the finding's text or reference, its inspection or a force"
+
+    def filter_origin(self, queryset, name: str, value: str):
+        return queryset.filter(rules.headline_q(value, today=self.today))

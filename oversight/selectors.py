@@ -1,17 +1,19 @@
 """Reads for the managers' overdue review: the queue, stale work, escalations, the meeting pack."""
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from forces.models import GoverningBody
-from forces.selectors import governance_on
+from forces.selectors import forces_visible_to, governance_on
 from inspections import rules
 from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
-from inspections.selectors import items_visible_to
+from inspections.selectors import findings_visible_to, items_visible_to
 from oversight.models import OverdueReview
 
 CATEGORY_ORDER = Case(
@@ -49,10 +51,12 @@ def escalation_target(*, items: list[TrackedItem], today: dt.date) -> str | None
 
 
 def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QuerySet[TrackedItem]:
+    """Each item with its latest overdue review (kept on the item by oversight.services), its
+    kind's rank in the queue's order and whether it has had no recent progress."""
     latest = OverdueReview.objects.filter(item=OuterRef("pk")).order_by("-reviewed_at", "-id")
     return items.annotate(
-        last_reviewed_at=Max("overdue_reviews__reviewed_at"),
-        last_decision=Subquery(latest.values("decision")[:1]),
+        last_reviewed_at=F("latest_overdue_review_at"),
+        last_decision=F("latest_overdue_decision"),
         next_review_on=Subquery(latest.values("next_review_on")[:1]),
         category_rank=CATEGORY_ORDER,
         is_stale=Case(
@@ -61,14 +65,17 @@ def with_review_state(items: QuerySet[TrackedItem], *, today: dt.date) -> QueryS
     )
 
 
+def review_queue_items(*, user: User, today: dt.date) -> QuerySet[TrackedItem]:
+    """The items of the managers' overdue review queue this user may see (rules.awaiting_overdue_review_q),
+    unordered and unannotated: what the queue's filters, counts, groups and selections start from."""
+    return items_visible_to(user=user).filter(rules.awaiting_overdue_review_q(today=today))
+
+
 def review_queue(*, user: User, today: dt.date) -> QuerySet[TrackedItem]:
     """Every overdue item never reviewed, or whose last review is older than the review interval;
     worst first (most days overdue, then cause of concern before recommendation before AFI)."""
-    since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
-    items = items_visible_to(user=user).filter(rules.overdue_q(today=today))
     return (
-        with_review_state(items, today=today)
-        .filter(Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=since))
+        with_review_state(review_queue_items(user=user, today=today), today=today)
         .select_related("finding__inspection__programme", "force")
         .order_by("current_target_date", "category_rank", "force__name", "id")
     )
@@ -104,29 +111,151 @@ def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Query
 
 
 def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overdue_total: int) -> int:
-    """How many of these overdue items await a review: all the overdue ones, less those reviewed
-    within the interval (the reviews table is small, so this stays cheap at national scale; the
-    same membership as review_queue)."""
-    since = timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
-    reviewed = (
-        items.filter(rules.overdue_q(today=today), overdue_reviews__reviewed_at__gte=since)
-        .values("id")
-        .distinct()
-        .count()
-    )
-    return overdue_total - reviewed
+    """How many of these items await a manager's overdue review: the queue's own membership
+    (rules.awaiting_overdue_review_q), counted from item_awaiting_review_idx. (`overdue_total`, the
+    caller's overdue count, is no longer needed: the count no longer subtracts the reviewed.)"""
+    return items.filter(rules.awaiting_overdue_review_q(today=today)).count()
 
 
-def queue_origin_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
-    """How many of these queued items became overdue under the tracker and how many arrived
-    overdue (rules.OVERDUE_ORIGINS), in one query."""
-    ids = items.order_by().values("pk")
-    counts = TrackedItem.objects.filter(pk__in=ids).aggregate(
-        **{name: Count("id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS}
+def review_queue_totals(*, items: QuerySet[TrackedItem], today: dt.date) -> dict:
+    """The queue's figures over these (filtered) queue items: items, forces, and how many became
+    overdue under the tracker and how many arrived overdue (rules.OVERDUE_ORIGINS), grouped by
+    force (a hash of a hundred rows, summed here), then how many findings. Two queries, each
+    answered from item_awaiting_review_idx alone: finding_id (never null) is counted, not id, and
+    hashing, not COUNT(DISTINCT ...), which sorts every item."""
+    by_force = list(
+        items.order_by()
+        .values("force_id")
+        .annotate(
+            items=Count("finding_id"),
+            **{name: Count("finding_id", filter=rules.headline_q(name, today=today)) for name in rules.OVERDUE_ORIGINS},
+        )
     )
-    return [
-        {"name": name, "label": origin.label, "count": counts[name]} for name, origin in rules.OVERDUE_ORIGINS.items()
+    counts = {
+        "items": sum(row["items"] for row in by_force),
+        "forces": len(by_force),
+        "findings": items.order_by().values("finding_id").distinct().count(),
+    }
+    counts["origins"] = [
+        {"name": name, "label": origin.label, "count": sum(row[name] for row in by_force)}
+        for name, origin in rules.OVERDUE_ORIGINS.items()
     ]
+    return counts
+
+
+def review_queue_groups(*, items: QuerySet[TrackedItem]) -> QuerySet:
+    """The queue grouped by finding, in one grouped query to page: each finding's id, how many of its
+    items await review and its worst (earliest) current target. Worst first, then the finding at the
+    most forces, then by id so that pages never overlap."""
+    return (
+        items.order_by()
+        .values("finding_id")
+        .annotate(awaiting=Count("finding_id"), earliest=Min("current_target_date"))
+        .order_by("earliest", "-awaiting", "finding_id")
+    )
+
+
+def review_queue_page(*, user: User, groups: list[dict], items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """A page of groups with what the page shows beside each, in three queries whatever the page
+    holds: the findings (with their inspections), each finding's queue items (with their forces,
+    for the expandable list) and each finding's addressees by kind, all and overdue ("overdue at 37
+    of 43 forces")."""
+    ids = [group["finding_id"] for group in groups]
+    findings = findings_visible_to(user=user).select_related("inspection").in_bulk(ids)
+    queued: dict[int, list[TrackedItem]] = {finding_id: [] for finding_id in ids}
+    rows = (
+        with_review_state(items.filter(finding_id__in=ids), today=today)
+        .select_related("force")
+        .order_by("force__name", "id")
+    )
+    for item in rows:
+        queued[item.finding_id].append(item)
+    addressees: dict[int, list[dict]] = {finding_id: [] for finding_id in ids}
+    rollup = (
+        items_visible_to(user=user)
+        .filter(finding_id__in=ids)
+        .order_by()
+        .values("finding_id", "force__kind")
+        .annotate(total=Count("id"), overdue=Count("id", filter=rules.overdue_q(today=today)))
+    )
+    for row in rollup:
+        addressees[row["finding_id"]].append(row)
+    page = []
+    for group in groups:
+        finding = findings[group["finding_id"]]
+        for item in queued[finding.pk]:
+            item.finding = finding  # already fetched: the rows' links and labels need no query
+        page.append(
+            {
+                **group,
+                "finding": finding,
+                "items": queued[finding.pk],
+                "addressees": addressees[finding.pk],
+                "days": (today - group["earliest"]).days,
+            }
+        )
+    return page
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a manager chose in the queue: every item matching the filters, or whole findings (all
+    their forces in the queue) and single items."""
+
+    everything: bool = False
+    finding_ids: frozenset[int] = frozenset()
+    item_ids: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.finding_ids or self.item_ids)
+
+
+def review_selection(*, items: QuerySet[TrackedItem], selection: Selection) -> QuerySet[TrackedItem]:
+    """The (filtered) queue items a selection means now."""
+    if selection.everything:
+        return items
+    return items.filter(Q(finding_id__in=selection.finding_ids) | Q(pk__in=selection.item_ids))
+
+
+def selection_fingerprint(rows: Iterable[tuple[int, int]]) -> str:
+    """A digest of the items (id, version) a decision is about to be recorded on: the confirmation
+    page carries it, and the service refuses to record when the items it locks differ (an item
+    reviewed, closed, extended or updated since the page was shown, or one more matching)."""
+    digest = hashlib.sha256()
+    for pk, version in sorted(rows):
+        digest.update(f"{pk}:{version};".encode())
+    return digest.hexdigest()
+
+
+# The confirmation page names at most this many findings, then says how many more; it names the
+# forces when there are no more than CONFIRM_FORCES_NAMED (a national recommendation: every police
+# force of England and Wales and a few bodies).
+CONFIRM_FINDINGS_SHOWN = 20
+CONFIRM_FORCES_NAMED = 60
+
+
+def review_selection_summary(*, user: User, items: QuerySet[TrackedItem]) -> dict:
+    """What the confirmation page states: how many items at how many forces and findings, the
+    findings (most items first), and the fingerprint of exactly these items. Three queries."""
+    rows = list(items.order_by().values_list("pk", "version", "force_id", "finding_id"))
+    per_finding: dict[int, int] = {}
+    for _pk, _version, _force, finding_id in rows:
+        per_finding[finding_id] = per_finding.get(finding_id, 0) + 1
+    shown = sorted(per_finding.items(), key=lambda pair: (-pair[1], pair[0]))[:CONFIRM_FINDINGS_SHOWN]
+    findings = findings_visible_to(user=user).select_related("inspection").in_bulk([pk for pk, _ in shown])
+    forces = {row[2] for row in rows}
+    return {
+        "items": len(rows),
+        "forces": len(forces),
+        "force_names": list(
+            forces_visible_to(user=user).filter(pk__in=forces).order_by("name").values_list("name", flat=True)
+        )
+        if len(forces) <= CONFIRM_FORCES_NAMED
+        else [],
+        "findings": len(per_finding),
+        "shown": [{"finding": findings[pk], "count": count} for pk, count in shown],
+        "fingerprint": selection_fingerprint((pk, version) for pk, version, _force, _finding in rows),
+    }
 
 
 # The meeting pack's summary page lists at most this many findings overdue (the most forces first)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from oversight import views
+from oversight import views, views_queue
 
 app_name = "oversight"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("items/<int:pk>/review/", views.item_review, name="item_review"),
+    path("", views_queue.queue, name="queue"),
+    path("items/<int:pk>/review/", views_queue.item_review, name="item_review"),
     path("meeting-pack/", views.meeting_pack, name="meeting_pack"),
 ]

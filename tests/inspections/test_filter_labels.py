@@ -5,13 +5,22 @@ import pytest
 from django import forms
 
 from inspections.filters import DashboardFilter, InspectionFilter, ItemFilter, ReviewFilter
-from oversight.filters import QueueFilter
+from oversight.filters import QueueFilter, ReviewQueueFilter
 from register.filters import RegisterFilter
 from reporting.filters import ForceFilter
 
 pytestmark = pytest.mark.django_db
 
-FILTERS = [DashboardFilter, ItemFilter, InspectionFilter, ForceFilter, ReviewFilter, QueueFilter, RegisterFilter]
+FILTERS = [
+    DashboardFilter,
+    ItemFilter,
+    InspectionFilter,
+    ForceFilter,
+    ReviewFilter,
+    QueueFilter,
+    ReviewQueueFilter,
+    RegisterFilter,
+]
 UNSCOPED = (QueueFilter, RegisterFilter)  # take no user
 
 

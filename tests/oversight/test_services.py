@@ -3,11 +3,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
 from notifications.models import Message
 from oversight.models import OverdueReview
-from oversight.selectors import meeting_pack_items, review_queue
-from oversight.services import ReviewError, overdue_reviews_record
+from oversight.selectors import meeting_pack_items, review_queue, selection_fingerprint
+from oversight.services import ReviewError, StaleSelection, overdue_reviews_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_escalation_emails_the_staff_lead_once(manager_user, staff_user, force, 
         reviews = record([item], manager_user, decision="escalate_chief", note="Write to the chief constable")
     message = Message.objects.get()
     assert message.recipient == staff_user and message.reason == "escalation"
-    assert message.key == f"{staff_user.pk}:escalation:{reviews[0].pk}"
+    assert message.key == f"{staff_user.pk}:escalation:{reviews[0].batch}"
     assert message.subject == (
         f"Cleveland Police · {item.finding.inspection.reference} recommendation {item.finding.reference}: "
         "escalated to the chief officer"
@@ -156,3 +157,73 @@ def test_the_items_list_flags_and_filters_no_recent_progress(client, manager_use
     page = client.get("/recommendations/?show=stale")
     assert [row.record for row in page.context["table"].paginated_rows] == [stale]
     assert "No recent progress" in page.content.decode()
+
+
+def test_a_review_keeps_its_time_and_decision_on_the_item(manager_user, force):
+    item = overdue_item(force)
+    record([item], manager_user, decision="raise_at_meeting", note="June meeting")
+    item.refresh_from_db()
+    assert item.latest_overdue_decision == "raise_at_meeting"
+    assert item.latest_overdue_review_at == timezone.now()
+    assert item.version == 1  # not a transition: nobody's open form of the item goes stale
+
+
+def test_the_queue_rule_and_the_reviews_agree_around_the_interval(manager_user, force, time_machine):
+    item = overdue_item(force)
+    awaiting = TrackedItem.objects.filter(rules.awaiting_overdue_review_q(today=TODAY))
+    assert item in awaiting
+    record([item], manager_user)
+    assert item not in awaiting.all()
+    time_machine.move_to(dt.datetime(2026, 7, 1, 10, 1, tzinfo=dt.UTC), tick=False)
+    assert item in TrackedItem.objects.filter(rules.awaiting_overdue_review_q(today=dt.date(2026, 7, 1)))
+
+
+def test_a_changed_selection_is_refused_whole(manager_user, force):
+    items = [overdue_item(force, days=d) for d in (5, 50)]
+    fingerprint = selection_fingerprint((i.pk, i.version) for i in items)
+    TrackedItem.objects.filter(pk=items[1].pk).update(version=2)
+    with pytest.raises(StaleSelection, match="They are now 2 items at 1 force"):
+        record(TrackedItem.objects.filter(pk__in=[i.pk for i in items]), manager_user, fingerprint=fingerprint)
+    assert not OverdueReview.objects.exists() and not ItemEvent.objects.filter(kind="manager_review").exists()
+    assert not TrackedItem.objects.filter(latest_overdue_review_at__isnull=False).exists()
+
+
+def test_one_escalation_email_per_staff_lead_however_many_items(manager_user, staff_user, force, other_force):
+    second_lead = factories.UserFactory(username="second.lead")
+    third = factories.ForceFactory(name="Northumbria Police")
+    for f, lead in ((force, staff_user), (other_force, staff_user), (third, second_lead)):
+        f.staff_lead = lead
+        f.save()
+    finding = factories.FindingFactory(target_date=TODAY - dt.timedelta(days=30), reference="R4")
+    items = [factories.TrackedItemFactory(finding=finding, force=f) for f in (force, other_force, third)]
+    items.append(overdue_item(force, days=3))
+    reviews = record(items, manager_user, decision="escalate_chief", note="Write to the chief constables")
+    messages = {m.recipient.username: m for m in Message.objects.filter(reason="escalation")}
+    assert sorted(messages) == ["second.lead", "staff.user"]
+    mine = messages["staff.user"]
+    assert mine.key == f"{staff_user.pk}:escalation:{reviews[0].batch}"
+    assert mine.subject == "3 items at 2 forces: escalated to the chief officer"
+    assert all(f"/recommendations/{i.pk}/" in mine.body for i in (items[0], items[1], items[3]))
+    assert f"/recommendations/{items[2].pk}/" not in mine.body
+    assert messages["second.lead"].subject == (
+        f"Northumbria Police · {finding.inspection.reference} recommendation R4: escalated to the chief officer"
+    )
+    assert ItemEvent.objects.filter(kind="manager_review").count() == 4
+
+
+def test_the_migration_backfills_the_latest_review(manager_user, force, time_machine):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("inspections.migrations.0011_item_latest_overdue_review")
+    item, never = overdue_item(force), overdue_item(force)
+    record([item], manager_user, decision="chase", note="First")
+    time_machine.move_to(dt.datetime(2026, 6, 2, 10, 0, tzinfo=dt.UTC), tick=False)
+    record([item], manager_user, decision="accept_plan", note="Second", next_review_on=TODAY + dt.timedelta(days=40))
+    TrackedItem.objects.update(latest_overdue_review_at=None, latest_overdue_decision="")
+    migration.backfill(apps, None)
+    item.refresh_from_db()
+    never.refresh_from_db()
+    assert (item.latest_overdue_decision, item.latest_overdue_review_at) == ("accept_plan", timezone.now())
+    assert (never.latest_overdue_decision, never.latest_overdue_review_at) == ("", None)

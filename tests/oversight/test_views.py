@@ -2,10 +2,8 @@ import datetime as dt
 import io
 
 import pytest
-from django.urls import reverse
 from openpyxl import load_workbook
 
-from oversight.models import OverdueReview
 from oversight.selectors import review_queue
 from oversight.services import overdue_reviews_record
 from tests import factories
@@ -17,50 +15,6 @@ pytestmark = pytest.mark.django_db
 def overdue(force):
     finding = factories.FindingFactory(target_date=dt.date(2020, 1, 1), text='=HYPERLINK("http://evil","x")')
     return factories.TrackedItemFactory(finding=finding, force=force, status="in_progress")
-
-
-def test_bulk_review_from_the_queue(client, manager_user, overdue, force):
-    second = factories.TrackedItemFactory(
-        force=force, finding=factories.FindingFactory(target_date=dt.date(2021, 1, 1))
-    )
-    client.force_login(manager_user)
-    page = client.get("/overdue-review/")
-    assert "2 overdue items await review" in page.content.decode()
-    response = client.post(
-        "/overdue-review/",
-        {
-            "items": [overdue.pk, second.pk],
-            "decision": "chase",
-            "note": "Chased",
-            "next_review_on_day": "1",
-            "next_review_on_month": "1",
-            "next_review_on_year": str(dt.date.today().year + 1),
-        },
-    )
-    assert response.status_code == 302
-    assert OverdueReview.objects.count() == 2
-    assert "0 overdue items await review" in client.get("/overdue-review/").content.decode()
-
-
-def test_a_bad_review_keeps_what_was_typed(client, manager_user, overdue):
-    client.force_login(manager_user)
-    response = client.post(
-        "/overdue-review/",
-        {
-            "items": [overdue.pk],
-            "decision": "escalate_governor",
-            "note": "",
-            "next_review_on_day": "1",
-            "next_review_on_month": "1",
-            "next_review_on_year": "2000",
-        },
-    )
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert "There is a problem" in html and "Enter a note to explain the decision" in html
-    assert f'value="{overdue.pk}" checked' in html
-    assert 'value="2000"' in html
-    assert not OverdueReview.objects.exists()
 
 
 def test_meeting_pack_page_and_excel(client, manager_user, overdue):
@@ -95,26 +49,6 @@ def test_pack_filtered_to_a_force(client, manager_user, overdue, other_force):
     client.force_login(manager_user)
     page = client.get(f"/overdue-review/meeting-pack/?force={overdue.force.slug}")
     assert page.context["overdue_count"] == 1 and page.context["scope"] == overdue.force.name
-
-
-def test_queue_query_count_is_flat(client, manager_user, force):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(manager_user)
-    counts = []
-    for n in (3, 40):
-        for _ in range(n):
-            factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/overdue-review/").status_code == 200
-        counts.append(len(queries))
-    # The same number of queries for 3 overdue items as for 43, and few: the session, the user and
-    # roles, the filter's choices, the governing bodies, the count, the overdue origins (one
-    # aggregate) and the page (PostgreSQL wraps the session's save in a savepoint, two statements
-    # more than SQLite).
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= 15, counts
 
 
 def test_dashboard_counts_what_awaits_review_and_lists_escalations(client, manager_user, staff_user, force):
@@ -231,19 +165,3 @@ def test_the_item_page_offers_the_overdue_review_to_managers_only(client, manage
     )
     client.force_login(liaison_user)
     assert "/overdue-review/" not in client.get(f"/recommendations/{overdue.pk}/").content.decode()
-
-
-def test_the_queue_tells_apart_what_became_overdue_here_from_what_arrived_overdue(client, manager_user, force):
-    here = factories.TrackedItemFactory(finding__target_date=dt.date(2025, 12, 1), force=force)
-    arrived = factories.TrackedItemFactory(
-        finding__target_date=dt.date(2019, 7, 1), force=force, entered_on=dt.date(2025, 11, 1)
-    )
-    client.force_login(manager_user)
-    page = client.get(reverse("oversight:queue")).content.decode()
-    assert "1 became overdue under the tracker; 1 arrived overdue" in page
-    assert "2 July 2019" in page and "arrived overdue" in page  # overdue since the day after the target
-    only_here = client.get(reverse("oversight:queue"), {"origin": "overdue_here"}).content.decode()
-    # The rows' checkboxes (other inputs, such as the filter's options, have values too).
-    assert f'id="select-{here.pk}"' in only_here and f'id="select-{arrived.pk}"' not in only_here
-    only_arrived = client.get(reverse("oversight:queue"), {"origin": "arrived_overdue"}).content.decode()
-    assert f'id="select-{arrived.pk}"' in only_arrived and f'id="select-{here.pk}"' not in only_arrived
