@@ -274,6 +274,13 @@ class TrackedItem(TimeStampedModel):
     latest_overdue_review_at = models.DateTimeField(null=True, blank=True)
     # A database default too, so the set-based inserts (seed_scale, bench/sweep.py) need not name it.
     latest_overdue_decision = models.CharField(max_length=20, blank=True, default="", db_default="")
+    # The liaison officers' reminders before the current target date (overdue/reminders.py): the
+    # target date last reminded of and the reminder sent for it (30 or 7 days before), so that
+    # the sweep finds what still needs a reminder with one indexed query instead of reading every
+    # item due in the next 30 days on every run. A target moved by an extension no longer matches
+    # and is reminded of afresh.
+    reminded_for = models.DateField(null=True, blank=True)
+    reminded_within = models.PositiveSmallIntegerField(null=True, blank=True)
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(
@@ -286,6 +293,8 @@ class TrackedItem(TimeStampedModel):
             "review_overdue_flagged_on",
             "latest_overdue_review_at",
             "latest_overdue_decision",
+            "reminded_for",
+            "reminded_within",
             "updated_at",
         ]
     )
@@ -325,11 +334,14 @@ class TrackedItem(TimeStampedModel):
         ]
         indexes = [
             # Answers "open items by current target date": the overdue sweep, the overdue and
-            # due-soon counts. Partial, so closed items (most of them, in time) cost nothing.
+            # due-soon counts, and the reminders (overdue/reminders.py), which it carries what was
+            # last reminded of for, so that a sweep with nothing to remind reads the next 30 days
+            # of the index alone. Partial, so closed items (most of them, in time) cost nothing.
             models.Index(
                 fields=["current_target_date"],
+                include=["reminded_for", "reminded_within"],
                 condition=Q(status__in=OPEN_STATUSES),
-                name="item_open_target_idx",
+                name="item_open_reminder_idx",
             ),
             # Items the sweep flagged and that may have stopped being overdue.
             models.Index(

@@ -50,7 +50,7 @@ from inspections.models import (
 )
 from inspections.past import ClockHistory, ItemPast, clock_history, past_problems
 from inspections.rules import reply_kind_for
-from inspections.signals import counted_data_changed
+from inspections.signals import counted_data_changed, counted_items_changing
 from inspections.wording import item_subject, kind_name
 from notifications.services import message_enqueue
 
@@ -180,12 +180,12 @@ def _transition(
     changes = dict(changes or {})
     now = at or timezone.now()
     from_status = item.status
-    updated = TrackedItem.objects.filter(pk=item.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_at=now
-    )
-    if updated != 1:
-        raise ItemChanged()
-    counted_data_changed(force_ids=[item.force_id])
+    with counted_items_changing(items=TrackedItem.objects.filter(pk=item.pk)):
+        updated = TrackedItem.objects.filter(pk=item.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=now
+        )
+        if updated != 1:
+            raise ItemChanged()
     item.refresh_from_db()
     # A queryset update sends no signals, so the change history is written here, with its author.
     TrackedItem.history.bulk_history_create([item], update=True, default_user=actor, default_date=now)
@@ -1016,8 +1016,8 @@ def review_dates_set(
         undated = undated.filter(pk__in=[item.pk for item in items])
     with transaction.atomic():
         ids = list(undated.values_list("pk", flat=True))
-        TrackedItem.objects.filter(pk__in=ids).update(review_by=review_by)
-        counted_data_changed(force_ids=_forces_of(TrackedItem.objects.filter(pk__in=ids)))
+        with counted_items_changing(items=TrackedItem.objects.filter(pk__in=ids)):
+            TrackedItem.objects.filter(pk__in=ids).update(review_by=review_by)
         now = timezone.now()
         ItemEvent.objects.bulk_create(
             ItemEvent(
@@ -1452,7 +1452,9 @@ def findings_publish(
     )
     ItemEvent.objects.bulk_create(events, batch_size=EVENT_BATCH)
     result.events = len(events)
-    counted_data_changed(force_ids={item.force_id for item in items})
+    # The new items' counts added to the summary (what they add, not a recount of their forces).
+    with counted_items_changing(items=TrackedItem.objects.filter(pk__in=[item.pk for item in items]), new=True):
+        pass
     return result
 
 

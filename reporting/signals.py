@@ -9,9 +9,10 @@ before it reads (summary.bring_up_to_date), so no figure is ever read from a sta
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from core.dates import london_today
 from forces.models import Force
 from inspections.models import Finding, Inspection, ReportReply, TrackedItem
-from inspections.signals import figures_changed
+from inspections.signals import figures_changed, figures_changing
 from reporting import summary
 
 
@@ -21,6 +22,14 @@ def _recount(*, force_ids, stale_only: bool = False, **kwargs) -> int:
     if stale_only:
         return summary.bring_up_to_date(force_ids=force_ids)
     return summary.recount(force_ids=force_ids)
+
+
+@receiver(figures_changing)
+def _changing(*, items, new: bool = False, **kwargs):
+    """What the items add to the summary now; the returned callable applies the difference."""
+    today = london_today()
+    before = summary.EMPTY_CONTRIBUTION if new else summary.contribution(items, today=today)
+    return lambda: summary.apply_change(before=before, after=summary.contribution(items, today=today), today=today)
 
 
 def _forces_of(items) -> set[int]:

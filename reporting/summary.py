@@ -16,7 +16,7 @@ full recount uses (reporting/selectors.py), kept exact by every write, read by t
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Case, F, Min, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -64,25 +64,46 @@ def _grouped(items: QuerySet[TrackedItem], *, today: dt.date, themed: bool, extr
     return items.order_by().annotate(embargoed=_embargoed(today=today)).values("force_id", "embargoed", **keys)
 
 
+def _cells_query(items: QuerySet[TrackedItem], *, today: dt.date, themed: bool) -> QuerySet:
+    aggregates = headline_aggregates(today=today) | trend_aggregates(today=today)
+    return _grouped(items, today=today, themed=themed).annotate(**aggregates)
+
+
+def _rates_query(items: QuerySet[TrackedItem], *, today: dt.date, themed: bool) -> QuerySet:
+    published = items.filter(finding__inspection__published_on__isnull=False)
+    year = {"year": ExtractYear("finding__inspection__published_on")}
+    return _grouped(published, today=today, themed=themed, extra=year).annotate(**rate_aggregates(today=today))
+
+
 def counted_cells(items: QuerySet[TrackedItem], *, today: dt.date) -> list[dict]:
     """The cells of these items as counted now: plain dicts of CELL_KEYS and the columns."""
-    aggregates = headline_aggregates(today=today) | trend_aggregates(today=today)
-    rows = []
-    for themed in (False, True):
-        for row in _grouped(items, today=today, themed=themed).annotate(**aggregates):
-            rows.append({"theme_id": None, **row})
-    return rows
+    return [
+        {"theme_id": None, **row} for themed in (False, True) for row in _cells_query(items, today=today, themed=themed)
+    ]
 
 
 def counted_rates(items: QuerySet[TrackedItem], *, today: dt.date) -> list[dict]:
     """The rate cells of these items as counted now, by year of publication."""
-    published = items.filter(finding__inspection__published_on__isnull=False)
-    year = {"year": ExtractYear("finding__inspection__published_on")}
-    rows = []
-    for themed in (False, True):
-        for row in _grouped(published, today=today, themed=themed, extra=year).annotate(**rate_aggregates(today=today)):
-            rows.append({"theme_id": None, **row})
-    return rows
+    return [
+        {"theme_id": None, **row} for themed in (False, True) for row in _rates_query(items, today=today, themed=themed)
+    ]
+
+
+def _insert_counted(model, counted: QuerySet) -> None:
+    """INSERT ... SELECT: the grouped counts written into `model`'s table by the database itself,
+    no row passing through Python (a recount of every force writes some 50,000 rows). The grouped
+    query's columns are named as the table's (reporting.columns), so they are picked by name."""
+    columns = [field.column for field in model._meta.concrete_fields if not field.primary_key]
+    sql, params = counted.query.sql_with_params()
+    named = set(counted.query.values_select) | set(counted.query.annotation_select)
+    quote = connection.ops.quote_name
+    picked = ", ".join(f"counted.{quote(column)}" if column in named else "NULL" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+            f"SELECT {picked} FROM ({sql}) AS counted",
+            params,
+        )
 
 
 def recount(*, force_ids: Iterable[int] | None = None, today: dt.date | None = None, stale_only: bool = False) -> int:
@@ -108,14 +129,134 @@ def recount(*, force_ids: Iterable[int] | None = None, today: dt.date | None = N
         items = TrackedItem.objects.all() if everything else TrackedItem.objects.filter(force_id__in=ids)
         SummaryCell.objects.filter(force_id__in=ids).delete()
         SummaryRate.objects.filter(force_id__in=ids).delete()
-        SummaryCell.objects.bulk_create(
-            (SummaryCell(**row) for row in counted_cells(items, today=today)), batch_size=BATCH
-        )
-        SummaryRate.objects.bulk_create(
-            (SummaryRate(**row) for row in counted_rates(items, today=today)), batch_size=BATCH
-        )
+        for themed in (False, True):
+            _insert_counted(SummaryCell, _cells_query(items, today=today, themed=themed))
+            _insert_counted(SummaryRate, _rates_query(items, today=today, themed=themed))
         SummaryForce.objects.filter(force_id__in=ids).update(as_of=today)
         return len(ids)
+
+
+RATE_KEYS = (*CELL_KEYS, "year")
+CELL_COUNTS = (*COUNT_COLUMNS, *TREND_COLUMNS)
+
+
+class Drift(Exception):
+    """A difference would take a stored count below zero: the cells no longer match the items."""
+
+
+Contribution = tuple[dict[tuple, dict], dict[tuple, dict]]
+EMPTY_CONTRIBUTION: Contribution = ({}, {})
+
+
+def contribution(items: QuerySet[TrackedItem], *, today: dt.date) -> Contribution:
+    """What these items add to the cells and to the rate cells as of `today`, by cell key: the
+    very aggregates of the recount, over just these items."""
+    return (
+        _keyed(counted_cells(items, today=today), keys=CELL_KEYS),
+        _keyed(counted_rates(items, today=today), keys=RATE_KEYS),
+    )
+
+
+def apply_change(*, before: Contribution, after: Contribution, today: dt.date) -> int:
+    """Move the summary by what a write changed: `after` minus `before`, the contributions of the
+    items it wrote, read either side of the write in its transaction. Every column is a count, so
+    the difference is exact; the earliest open target is kept by taking the smaller, and counted
+    again for a cell only when the write moved the item that held it. A force whose cells are not
+    counted for `today` (the day turned, or a write went round the services), or whose cells the
+    difference would take below zero, is recounted whole instead. Each force's SummaryForce row is
+    locked first, as the recount does, so writers of one force apply their differences in turn.
+    Returns how many forces were recounted whole."""
+    touched = sorted({key[0] for part in (*before, *after) for key in part})
+    if not touched:
+        return 0
+    with transaction.atomic():
+        SummaryForce.objects.bulk_create([SummaryForce(force_id=pk) for pk in touched], ignore_conflicts=True)
+        as_of = dict(
+            SummaryForce.objects.select_for_update()
+            .filter(force_id__in=touched)
+            .order_by("force_id")
+            .values_list("force_id", "as_of")
+        )
+        whole = [pk for pk in touched if as_of.get(pk) != today]
+        current = set(touched) - set(whole)
+        if current:
+            try:
+                with transaction.atomic():
+                    _apply(SummaryCell, before[0], after[0], keys=CELL_KEYS, forces=current, today=today)
+                    _apply(SummaryRate, before[1], after[1], keys=RATE_KEYS, forces=current, today=today)
+            except (Drift, IntegrityError):
+                whole = touched
+        if whole:
+            recount(force_ids=whole, today=today)
+        return len(whole)
+
+
+def _apply(model, before: dict, after: dict, *, keys: tuple[str, ...], forces: set[int], today: dt.date) -> None:
+    counts = CELL_COUNTS if model is SummaryCell else RATE_COLUMNS
+    changes = {}
+    for key in set(before) | set(after):
+        if key[0] not in forces:
+            continue
+        was, now = before.get(key, {}), after.get(key, {})
+        delta = {column: (now.get(column) or 0) - (was.get(column) or 0) for column in counts}
+        if any(delta.values()) or was.get("min_open_target") != now.get("min_open_target"):
+            changes[key] = (delta, was.get("min_open_target"), now.get("min_open_target"))
+    if not changes:
+        return
+    stored = {
+        tuple(getattr(row, f"{k}_id" if k in ("force", "programme", "theme") else k) for k in keys): row
+        for row in model.objects.filter(
+            force_id__in={key[0] for key in changes}, programme_id__in={key[1] for key in changes}
+        )
+    }
+    to_update, to_create, recount_minimum = [], [], []
+    fields: set[str] = set()
+    for key, (delta, was_min, now_min) in changes.items():
+        row = stored.get(key)
+        if row is None:
+            # No cell yet: none of its items was counted before, so the cell is what was added.
+            if any(value < 0 for value in delta.values()):
+                raise Drift(key)
+            row = model(**dict(zip(keys, key, strict=True)), **delta)
+            if model is SummaryCell:
+                row.min_open_target = now_min
+            to_create.append(row)
+            continue
+        for column, value in delta.items():
+            if value:
+                total = getattr(row, column) + value
+                if total < 0:
+                    raise Drift(key)
+                setattr(row, column, total)
+                fields.add(column)
+        if model is SummaryCell:
+            held = row.min_open_target
+            if was_min is not None and held is not None and was_min <= held and now_min != was_min:
+                recount_minimum.append(row)  # the write moved the item that held the earliest target
+            elif now_min is not None and (held is None or now_min < held):
+                row.min_open_target = now_min
+            fields.add("min_open_target")
+        to_update.append(row)
+    if recount_minimum:
+        _count_minimums(recount_minimum, today=today)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(fields), batch_size=BATCH)
+    if to_create:
+        model.objects.bulk_create(to_create, batch_size=BATCH)
+
+
+def _count_minimums(rows: list[SummaryCell], *, today: dt.date) -> None:
+    """The earliest open target of these cells, counted from their items."""
+    items = TrackedItem.objects.filter(
+        force_id__in={row.force_id for row in rows},
+        finding__inspection__programme_id__in={row.programme_id for row in rows},
+    ).filter(rules.open_q())
+    earliest = {}
+    for themed in (False, True):
+        for row in _grouped(items, today=today, themed=themed).annotate(min_open_target=Min("current_target_date")):
+            earliest[tuple(row.get(key) for key in CELL_KEYS)] = row["min_open_target"]
+    for row in rows:
+        row.min_open_target = earliest.get((row.force_id, row.programme_id, row.embargoed, row.theme_id))
 
 
 def mark_out_of_date(*, force_ids: Iterable[int]) -> None:
@@ -218,9 +359,7 @@ def dashboard_figures(
         .annotate(**_sums(RATE_COLUMNS))
         .order_by("year")
     ]
-    summaries = (
-        _force_summaries(force_ids=force_ids, embargo_visible=embargo_visible) if with_force_summaries else None
-    )
+    summaries = _force_summaries(force_ids=force_ids, embargo_visible=embargo_visible) if with_force_summaries else None
     return {
         "summaries": summaries,
         "numbers": headlines_from(totals),

@@ -3,8 +3,6 @@ REQUIRE_POSTGRES=1 (CI), so a lost DATABASE_URL or a missing service can never t
 skipping. Each entry is a test's node id."""
 
 EXPECTED_SKIPS: dict[str, set[str]] = {
-    # On PostgreSQL (CI) only the check that seed_scale refuses SQLite has nothing to check.
-    "postgresql": {
-        "tests/demo/test_scale.py::test_seed_scale_refuses_sqlite_with_a_clear_message",
-    },
+    # On PostgreSQL (CI) nothing may skip.
+    "postgresql": set(),
 }

@@ -139,6 +139,7 @@ def test_days_overdue_against_current_and_original(item):
 
 
 def test_partial_index_on_open_items_by_target_exists():
-    index = next(i for i in TrackedItem._meta.indexes if i.name == "item_open_target_idx")
+    index = next(i for i in TrackedItem._meta.indexes if i.name == "item_open_reminder_idx")
     assert index.fields == ["current_target_date"]
+    assert index.include == ("reminded_for", "reminded_within")
     assert index.condition is not None

@@ -12,7 +12,7 @@ from inspections.models import ItemEvent, TrackedItem
 from inspections.overdue.alerts import clock_events_notify
 from inspections.overdue.clocks import clocks_sweep
 from inspections.overdue.digests import daily_digests_enqueue, weekly_digests_enqueue
-from inspections.overdue.reminders import reminders_enqueue
+from inspections.overdue.reminders import reminders_due, reminders_enqueue
 from inspections.overdue.sweep import sweep_run
 from inspections.services import item_update_post
 from notifications.models import Message
@@ -260,6 +260,38 @@ def test_a_moved_target_gets_fresh_reminders(liaison_user, item):
     with time_machine.travel(london(2026, 3, 26, 9), tick=False):
         assert reminders_enqueue() == 1
     assert Message.objects.filter(key__endswith=":2026-04-20").count() == 1
+
+
+def test_a_reminded_item_is_marked_and_no_longer_due_until_its_next_reminder(liaison_user, item):
+    # Target 31 March 2026: in the 30-day reminder from 1 March, the 7-day one from 24 March.
+    with time_machine.travel(london(2026, 3, 1, 9), tick=False):
+        assert list(reminders_due(today=dt.date(2026, 3, 1))) == [item]
+        reminders_enqueue()
+    item.refresh_from_db()
+    assert (item.reminded_for, item.reminded_within) == (dt.date(2026, 3, 31), 30)
+    assert not reminders_due(today=dt.date(2026, 3, 23)).exists()
+    assert list(reminders_due(today=dt.date(2026, 3, 24))) == [item]
+    with time_machine.travel(london(2026, 3, 24, 9), tick=False):
+        reminders_enqueue()
+    item.refresh_from_db()
+    assert (item.reminded_for, item.reminded_within) == (dt.date(2026, 3, 31), 7)
+    assert not reminders_due(today=dt.date(2026, 3, 30)).exists()
+
+
+def test_an_item_with_no_officer_to_remind_is_marked_too(item):
+    with time_machine.travel(london(2026, 3, 25, 9), tick=False):
+        assert reminders_enqueue() == 0
+    item.refresh_from_db()
+    assert (item.reminded_for, item.reminded_within) == (dt.date(2026, 3, 31), 7)
+
+
+def test_the_sweep_with_nothing_to_remind_asks_one_query(liaison_user, item, django_assert_num_queries):
+    with time_machine.travel(london(2026, 3, 25, 9), tick=False):
+        reminders_enqueue()
+        factories.TrackedItemFactory.create_batch(5, force=item.force, finding__target_date=dt.date(2026, 3, 30))
+        reminders_enqueue()
+        with django_assert_num_queries(1):
+            assert reminders_enqueue() == 0
 
 
 def test_closed_items_and_other_forces_are_not_reminded(liaison_user, staff_user, other_item):
