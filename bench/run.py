@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["sweep", "pages", "import_history"]
+BENCHMARKS = ["sweep", "pages", "import_history", "api_depth"]
 
 
 def main(argv: list[str]) -> int:
