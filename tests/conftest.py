@@ -119,8 +119,8 @@ def pytest_runtest_logreport(report):
         _skipped.append(report.nodeid)
 
 
-def unexpected_skips(skipped: list[str], backend: str) -> list[str]:
-    allowed = EXPECTED_SKIPS.get(backend, set())
+def unexpected_skips(skipped: list[str], backend: str, expected: dict[str, set[str]] | None = None) -> list[str]:
+    allowed = (EXPECTED_SKIPS if expected is None else expected).get(backend, set())
     return sorted({nodeid for nodeid in skipped if nodeid.split("[")[0] not in allowed})
 
 
