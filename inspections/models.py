@@ -547,6 +547,8 @@ class ItemEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["item", "at"], name="event_item_at_idx"),
+            # What changed since a date, over many items (the meeting pack's changes since the last).
+            models.Index(fields=["at", "kind"], name="event_at_kind_idx"),
             # The public register's feed and trail: what changed in public, newest first.
             models.Index(
                 fields=["-at"],

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 
 from accounts.models import User
 from core.spreadsheets import Sheet, xlsx_response
@@ -64,7 +65,7 @@ def _cover(*, scope: str, filters: list[tuple[str, str]], produced_at: dt.dateti
     yield ["Produced by", user.get_full_name() or user.get_username()]
 
 
-def _summary(summary: dict, escalations: list) -> Iterator[list]:
+def _summary(summary: dict, changes: dict | None, escalations: list) -> Iterator[list]:
     totals = summary["totals"]
     yield ["Totals", "Overdue", totals["overdue"], None]
     yield ["Totals", "No recent progress (90 days)", totals["stale"], None]
@@ -81,6 +82,10 @@ def _summary(summary: dict, escalations: list) -> Iterator[list]:
             row["forces"],
             row["days"],
         ]
+    if changes is not None:
+        section = f"Since {_since_label(changes)}"
+        for row in changes["rows"]:
+            yield [section, row["label"], row["count"], None]
     for review in escalations:
         item = review.item
         yield [
@@ -92,6 +97,13 @@ def _summary(summary: dict, escalations: list) -> Iterator[list]:
         ]
 
 
+def _since_label(changes: dict) -> str:
+    since = timezone.localtime(changes["since"])
+    if changes["previous"] is None:
+        return f"{since:%-d %B %Y} (no earlier pack for these filters)"
+    return f"the last pack for these filters, {since:%-d %B %Y}"
+
+
 def meeting_pack_xlsx(
     *,
     items: QuerySet[TrackedItem],
@@ -99,6 +111,7 @@ def meeting_pack_xlsx(
     scope: str,
     filters: list[tuple[str, str]],
     summary: dict,
+    changes: dict | None,
     escalations: list,
     user: User,
     produced_at: dt.datetime,
@@ -127,7 +140,7 @@ def meeting_pack_xlsx(
             Sheet(
                 "Summary",
                 ["Section", "Name", "Count", "Worst days overdue"],
-                _summary(summary, escalations),
+                _summary(summary, changes, escalations),
                 widths=[22, 90, 10, 12],
                 table=True,
             ),

@@ -2,17 +2,19 @@
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import ExportKind, ExportRecord
 from forces.models import GoverningBody
 from forces.selectors import forces_visible_to, governance_on
 from inspections import rules
-from inspections.models import Finding, Judgement, ProgressUpdate, TrackedItem
+from inspections.models import Finding, ItemEvent, Judgement, ProgressUpdate, TrackedItem
 from inspections.selectors import findings_visible_to, items_visible_to
 from oversight.models import OverdueReview
 
@@ -309,3 +311,60 @@ def meeting_pack_summary(*, items: QuerySet[TrackedItem], today: dt.date) -> dic
         "by_finding": by_finding,
         "findings_total": overdue.values("finding_id").distinct().count() if more else len(by_finding),
     }
+
+
+# What the pack's "changes since the last pack" counts: the steps a monitoring meeting asks about,
+# in the order it reads them.
+PACK_CHANGE_KINDS = [
+    ItemEvent.Kind.CREATED,
+    ItemEvent.Kind.BECAME_OVERDUE,
+    ItemEvent.Kind.SUBMITTED,
+    ItemEvent.Kind.CLOSED,
+    ItemEvent.Kind.RETURNED,
+    ItemEvent.Kind.REOPENED,
+    ItemEvent.Kind.EXTENSION_APPROVED,
+    ItemEvent.Kind.JUDGED,
+    ItemEvent.Kind.MANAGER_REVIEW,
+]
+# Without an earlier pack for the same filters, the changes are counted over this many days.
+PACK_CHANGES_DEFAULT_DAYS = 28
+# The query parameters that page or format a pack rather than choose its items.
+PACK_PRESENTATION_PARAMETERS = ("page", "format")
+
+
+def pack_filters(query: Mapping[str, list[str]] | QueryDict) -> dict[str, list[str]]:
+    """The parameters that choose a pack's items, each with its non-empty values: two packs with
+    the same are the same scope, whatever page or format was asked for."""
+    values = {key: query.getlist(key) for key in query} if isinstance(query, QueryDict) else query
+    chosen = {key: sorted(v for v in value if v) for key, value in values.items()}
+    return {key: value for key, value in sorted(chosen.items()) if value and key not in PACK_PRESENTATION_PARAMETERS}
+
+
+# How many of the latest packs are read to find the previous one for the same filters.
+PACK_HISTORY_READ = 500
+
+
+def previous_pack(*, query: QueryDict, before: dt.datetime) -> ExportRecord | None:
+    """The latest meeting pack (page or Excel, by anyone) produced before `before` for the same
+    filters, from the record of exports; None when there is none."""
+    wanted = pack_filters(query)
+    records = (
+        ExportRecord.objects.filter(
+            kind__in=[ExportKind.MEETING_PACK, ExportKind.MEETING_PACK_XLSX], created_at__lt=before
+        )
+        .select_related("user")
+        .order_by("-created_at", "-id")[:PACK_HISTORY_READ]
+    )
+    return next((record for record in records if pack_filters(record.filters) == wanted), None)
+
+
+def pack_changes(*, items: QuerySet[TrackedItem], since: dt.datetime) -> list[dict]:
+    """How many of these items took each step since `since` (their events, counted by kind in one
+    grouped query over event_at_kind_idx), in PACK_CHANGE_KINDS order; steps not taken count 0."""
+    counted = dict(
+        ItemEvent.objects.filter(item__in=items.order_by().values("id"), at__gte=since, kind__in=PACK_CHANGE_KINDS)
+        .order_by()
+        .values_list("kind")
+        .annotate(count=Count("id"))
+    )
+    return [{"kind": kind, "label": kind.label, "count": counted.get(kind, 0)} for kind in PACK_CHANGE_KINDS]

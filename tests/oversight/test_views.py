@@ -2,9 +2,15 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
+from django.http import QueryDict
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from oversight.selectors import review_queue
+from audit.services import export_record_create
+from inspections.models import TrackedItem
+from inspections.services import item_close
+from oversight.selectors import meeting_pack_items, review_queue
 from oversight.services import overdue_reviews_record
 from tests import factories
 
@@ -165,3 +171,81 @@ def test_the_item_page_offers_the_overdue_review_to_managers_only(client, manage
     )
     client.force_login(liaison_user)
     assert "/overdue-review/" not in client.get(f"/recommendations/{overdue.pk}/").content.decode()
+
+
+def test_pack_detail_is_paged_with_the_summary_on_the_first_page_only(client, manager_user, force, monkeypatch):
+    monkeypatch.setattr("oversight.views.PACK_DETAIL_PER_PAGE", 3)
+    for day in range(1, 8):
+        finding = factories.FindingFactory(target_date=dt.date(2020, 1, day), text=f"Finding number {day}.")
+        factories.TrackedItemFactory(force=force, finding=finding, status="in_progress")
+    client.force_login(manager_user)
+    first = client.get(f"/overdue-review/meeting-pack/?force={force.slug}")
+    html = first.content.decode()
+    assert first.context["summary"]["totals"]["pack"] == 7
+    assert 'id="pack-by-force"' in html and 'id="pack-changes"' in html
+    assert "items 1 to 3 of 7" in html and "1 of 3" in html
+    assert f"?force={force.slug}&amp;page=2" in html
+    seen = [item.pk for item in first.context["items"]]
+    for number in (2, 3):
+        later = client.get(f"/overdue-review/meeting-pack/?force={force.slug}&page={number}")
+        html = later.content.decode()
+        assert later.context["summary"] is None
+        assert 'id="pack-by-force"' not in html and "Back to the summary" in html
+        seen += [item.pk for item in later.context["items"]]
+    # Every pack item once, in the pack's order, across the pages.
+    assert seen == [item.pk for item in meeting_pack_items(items=TrackedItem.objects.all(), today=dt.date.today())]
+    beyond = client.get(f"/overdue-review/meeting-pack/?force={force.slug}&page=99")
+    assert [item.pk for item in beyond.context["items"]] == seen[6:]
+    download = client.get(f"/overdue-review/meeting-pack/?force={force.slug}&page=2&format=xlsx")
+    assert len(list(load_workbook(io.BytesIO(download.getvalue()))["Overdue and stale"].iter_rows())) == 8
+
+
+def test_pack_counts_what_changed_since_the_last_pack_for_the_same_filters(
+    client, manager_user, staff_user, force, other_force
+):
+    ours = [
+        factories.TrackedItemFactory(force=force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1)))
+        for _ in range(3)
+    ]
+    theirs = factories.TrackedItemFactory(
+        force=other_force, finding=factories.FindingFactory(target_date=dt.date(2020, 1, 1))
+    )
+    client.force_login(manager_user)
+    pack_url = f"/overdue-review/meeting-pack/?force={force.slug}"
+    assert client.get(pack_url).context["changes"]["previous"] is None  # no pack before today
+    now = timezone.now()
+
+    def pack_made(days_ago: int, query: str) -> None:
+        # The record a pack's view writes, as it was written then (the record cannot be changed later).
+        with time_machine.travel(now - dt.timedelta(days=days_ago), tick=False):
+            export_record_create(
+                user=manager_user,
+                kind="meeting_pack_xlsx" if "format=xlsx" in query else "meeting_pack",
+                path="/overdue-review/meeting-pack/",
+                query=QueryDict(query),
+                row_count=3,
+            )
+
+    pack_made(30, f"force={force.slug}")
+    pack_made(30, f"force={other_force.slug}")  # another scope's pack
+    with time_machine.travel(now - dt.timedelta(days=20), tick=False):
+        item_close(item=ours[0], user=staff_user, version=ours[0].version, status="withdrawn", note="Overtaken")
+        item_close(item=theirs, user=staff_user, version=theirs.version, status="withdrawn", note="Overtaken")
+    pack_made(10, f"format=xlsx&force={force.slug}")  # the last pack for these filters: the Excel file
+    pack_made(5, f"force={force.slug}&region=north-east")  # other filters: not this pack's
+    ours[1].refresh_from_db()
+    item_close(item=ours[1], user=staff_user, version=ours[1].version, status="withdrawn", note="Overtaken")
+    page = client.get(f"{pack_url}&page=1")
+    assert page.status_code == 200, (page.status_code, page.get("Location"))
+    changes = page.context["changes"]
+    assert changes["previous"].kind == "meeting_pack_xlsx"
+    assert timezone.now() - changes["since"] > dt.timedelta(days=9)
+    counts = {row["kind"]: row["count"] for row in changes["rows"]}
+    assert counts["closed"] == 1  # ours[1] since the last pack; not ours[0] (before it), not theirs
+    assert sum(counts.values()) == 1
+    assert 'id="pack-change-closed">1<' in page.content.decode()
+    # Opened again the same day, the pack still compares with the one before today.
+    assert client.get(pack_url).context["changes"]["previous"].pk == changes["previous"].pk
+    workbook = load_workbook(io.BytesIO(client.get(f"{pack_url}&format=xlsx").getvalue()))
+    rows = list(workbook["Summary"].iter_rows(values_only=True))
+    assert [row[1:3] for row in rows if row[0].startswith("Since the last pack")][3] == ("Closed", 1)
