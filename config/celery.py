@@ -33,12 +33,12 @@ def _sweep_when_beat_starts(**kwargs) -> None:
     that the health check's last sweep is fresh straight after a deployment."""
     from django.conf import settings
 
+    from core.broker import publish_once
     from inspections.tasks import sweep_overdue
 
-    try:
-        # One attempt: a beat that starts before the broker still starts (its schedule catches up).
-        sweep_overdue.apply_async(expires=settings.SWEEP_INTERVAL_SECONDS, retry=True, retry_policy={"max_retries": 0})
-    except Exception as error:  # noqa: BLE001 - any broker error: the scheduled sweep follows
+    # One attempt: a beat that starts before the broker still starts (its schedule catches up).
+    error = publish_once(sweep_overdue, expires=settings.SWEEP_INTERVAL_SECONDS)
+    if error is not None:
         logger.warning("could not ask for a sweep at start-up: %s", error, extra={"event": "startup_sweep_failed"})
     else:
         logger.info("asked for a sweep at start-up", extra={"event": "startup_sweep_requested"})

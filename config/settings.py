@@ -371,12 +371,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30, hour=3),
         "options": {"expires": 3 * 60 * 60},
     },
+    # Committee papers the worker wrote are kept PAPER_JOB_KEEP_DAYS for whoever asked.
+    "prune-paper-jobs": {
+        "task": "reporting.tasks.prune_paper_jobs",
+        "schedule": crontab(minute=40, hour=3),
+        "options": {"expires": 3 * 60 * 60},
+    },
 }
 
 # Who exported what (audit app): kept this many days, then pruned by beat's daily job.
 EXPORT_RECORD_RETENTION_DAYS = env.int("EXPORT_RECORD_RETENTION_DAYS", default=2 * 365)
 if EXPORT_RECORD_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("EXPORT_RECORD_RETENTION_DAYS must be at least 1.")
+
+# Committee papers with more open items than this are written by the worker, not in the request.
+COMMITTEE_PAPER_INLINE_MAX_ITEMS = env.int("COMMITTEE_PAPER_INLINE_MAX_ITEMS", default=1_000)
+PAPER_JOB_KEEP_DAYS = env.int("PAPER_JOB_KEEP_DAYS", default=7)
+if PAPER_JOB_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("PAPER_JOB_KEEP_DAYS must be at least 1.")
 
 # Managers' review queue: an overdue item is due a review when its last one is older than this;
 # an open item with no progress update for STALE_PROGRESS_DAYS is flagged "no recent progress".

@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.broker import publish_once
 from core.cache import data_changed
 from core.dates import date_bounds, london_today, long_date
 from core.refusals import Refusal
@@ -827,9 +828,8 @@ def _schedule_run(*, batch_id: object) -> None:
     connection attempt, no retries: the request does not wait on a dead broker)."""
     from imports.tasks import run_import
 
-    try:
-        run_import.apply_async(args=[str(batch_id)], retry=True, retry_policy={"max_retries": 0})
-    except Exception as error:  # noqa: BLE001 - any broker error
+    error = publish_once(run_import, args=[str(batch_id)])
+    if error is not None:
         logger.warning(
             "broker unreachable; import %s saved in the request",
             batch_id,

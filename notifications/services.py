@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.broker import publish_once
 from core.logs import outage_warning
 from core.text import single_line
 from notifications.models import Message
@@ -100,14 +101,11 @@ def messages_enqueue_many(*, drafts: list[MessageDraft]) -> int:
 def _schedule_delivery() -> None:
     # The broker may be down: the message is safe in the outbox and the periodic delivery job
     # picks it up later, so a failure to enqueue the task is logged, never raised to the user.
-    try:
-        from notifications.tasks import deliver_messages
+    from notifications.tasks import deliver_messages
 
-        # One connection attempt, no retries (each bounded by CELERY_BROKER_CONNECTION_TIMEOUT): a
-        # request never waits on a dead broker; the periodic job is the retry. (retry=False is
-        # slower here: kombu then retries the first connection until the timeout.)
-        deliver_messages.apply_async(expires=300, retry=True, retry_policy={"max_retries": 0})
-    except Exception as error:  # noqa: BLE001 - any broker error: the outbox keeps the message
+    # The periodic delivery job is the retry.
+    error = publish_once(deliver_messages, expires=300)
+    if error is not None:
         # Every write that sends an email gets here while the broker is down: one warning a minute.
         outage_warning(
             logger,

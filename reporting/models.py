@@ -12,7 +12,11 @@ depend on it (overdue, due soon, ageing, the quarter, the month ends, the embarg
 The column names come from reporting/columns.py, which the aggregate queries that count the items
 use too, so `manage.py figures --check` compares the cells with a recount column by column."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from forces.models import Force
 from inspections.models import Programme, Theme
@@ -77,3 +81,39 @@ class SummaryRate(_Cell):
             models.Index(fields=["force", "theme"], name="summary_rate_force_idx"),
             models.Index(fields=["theme", "year"], name="summary_rate_theme_idx"),
         ]
+
+
+class PaperJob(models.Model):
+    """A committee paper too large to write while its reader waits (more open items than
+    COMMITTEE_PAPER_INLINE_MAX_ITEMS): the worker writes it and keeps the file here, for the one
+    who asked, until beat's daily prune (PAPER_JOB_KEEP_DAYS)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        BUILDING = "building", "Being written"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be written"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # The open items of published reports when it was asked for (what the progress bar counts to),
+    # and how many the paper lists once written.
+    item_count = models.PositiveIntegerField()
+    written = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, editable=False)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "force", "-created_at"], name="paperjob_user_force_idx")]
+
+    def __str__(self) -> str:
+        return f"Committee paper on force {self.force_id} for user {self.requested_by_id}: {self.state}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.BUILDING)

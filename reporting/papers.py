@@ -4,7 +4,7 @@ import wrote is made printable first: a Word file is XML, which cannot hold cont
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from docx import Document
@@ -88,8 +88,11 @@ def _latest_judgement(item: TrackedItem) -> str:
     return text
 
 
-def committee_paper_docx(*, scope: PaperScope, counts: dict, items: Iterable[TrackedItem]) -> tuple[bytes, int]:
-    """The paper as the bytes of a .docx file, and how many items it lists (for the record)."""
+def committee_paper_docx(
+    *, scope: PaperScope, counts: dict, items: Iterable[TrackedItem], progress: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
+    """The paper as the bytes of a .docx file, and how many items it lists (for the record);
+    `progress(n)` is told after each item written."""
     force, today = scope.force, scope.today
     document = Document()
     document.core_properties.title = f"Inspection recommendations: {force.name}"
@@ -164,6 +167,8 @@ def committee_paper_docx(*, scope: PaperScope, counts: dict, items: Iterable[Tra
         )
         _shade(details.rows[-1].cells[1], RAG_FILLS[item.rag])
         written += 1
+        if progress is not None:
+            progress(written)
     if not written:
         document.add_paragraph("No open item in a published report.")
 

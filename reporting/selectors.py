@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef
 from inspections import rules
 from inspections.models import OPEN_STATUSES, Finding, ItemEvent, Judgement, ProgressUpdate, Theme, TrackedItem
 from reporting.columns import AGEING_BANDS, TREND_MONTHS, ageing_column, trend_column
+from reporting.models import PaperJob
 
 
 def ageing_target_range(band: tuple, *, today: dt.date) -> tuple[dt.date | None, dt.date]:
@@ -368,3 +369,15 @@ def committee_paper_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> d
         "rag": {rating: counts[f"rag_{rating}"] for rating in rules.RAG_RATINGS},
         "total": {"all": counts["total"]},
     }
+
+
+def committee_paper_item_count(*, items: QuerySet[TrackedItem], today: dt.date) -> int:
+    """How many items the paper would list (open, in published reports): whether it is written in
+    the request or by the worker."""
+    return items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__")).count()
+
+
+def paper_jobs_of(*, user, force) -> QuerySet[PaperJob]:
+    """The committee papers `user` asked the worker for on `force`, newest first, without their
+    files: nobody else's (a paper is written in its reader's scope)."""
+    return PaperJob.objects.filter(requested_by=user, force=force).defer("content").order_by("-created_at")

@@ -13,4 +13,10 @@ force_urlpatterns = [
     path("", forces.force_list, name="force_list"),
     path("<slug:slug>/", forces.force_detail, name="force_detail"),
     path("<slug:slug>/committee-paper/", forces.force_committee_paper, name="force_committee_paper"),
+    path("<slug:slug>/committee-paper/<uuid:pk>/", forces.committee_paper_job, name="committee_paper_job"),
+    path(
+        "<slug:slug>/committee-paper/<uuid:pk>/download/",
+        forces.committee_paper_job_download,
+        name="committee_paper_job_download",
+    ),
 ]

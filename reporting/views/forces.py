@@ -1,9 +1,13 @@
 """The forces list and a force's page: counts come from grouped queries, never one per row."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.models import ExportKind
 from audit.services import export_record_for_request
@@ -18,8 +22,9 @@ from inspections.tables import FindingItemTable
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting.filters import ForceFilter
-from reporting.papers import DOCX_CONTENT_TYPE, PaperScope, committee_paper_docx
-from reporting.selectors import committee_paper_counts, committee_paper_items
+from reporting.papers import DOCX_CONTENT_TYPE
+from reporting.selectors import committee_paper_item_count, paper_jobs_of
+from reporting.services import committee_paper_write, paper_job_request, paper_progress_get
 from reporting.summary import force_counts, forces_with_counts
 from reporting.tables import ForceTable
 
@@ -97,19 +102,67 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
+def _paper_response(content: bytes, *, force, day) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="committee-paper-{force.slug}-{day:%Y-%m-%d}.docx"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def force_committee_paper(request: HttpRequest, slug: str) -> HttpResponse:
     """The committee paper for one force, as a Word file: whoever may read the force's page may
-    produce it (staff, managers, the force's own liaison officers); anyone else is not found."""
+    produce it (staff, managers, the force's own liaison officers); anyone else is not found. Up
+    to COMMITTEE_PAPER_INLINE_MAX_ITEMS items it is written in the request; a larger one is asked
+    of the worker (POST), with a progress page and the download when it is written."""
     force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
     today = london_today()
     items = selectors.items_visible_to(user=request.user).filter(force=force)
-    content, written = committee_paper_docx(
-        scope=PaperScope(force=force, governing_body=governing_body_on(force=force, day=today), today=today),
-        counts=committee_paper_counts(items=items, today=today),
-        items=committee_paper_items(items=items, today=today).iterator(chunk_size=500),
+    count = committee_paper_item_count(items=items, today=today)
+    if request.method == "POST":
+        job = paper_job_request(user=request.user, force=force, item_count=count)
+        return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
+    if count <= settings.COMMITTEE_PAPER_INLINE_MAX_ITEMS:
+        content, written = committee_paper_write(user=request.user, force=force, today=today)
+        export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=written)
+        return _paper_response(content, force=force, day=today)
+    return render(
+        request,
+        "forces/committee_paper.html",
+        {
+            "force": force,
+            "count": count,
+            "governing_body": governing_body_on(force=force, day=today),
+            "jobs": list(paper_jobs_of(user=request.user, force=force)[:5]),
+            "keep_days": settings.PAPER_JOB_KEEP_DAYS,
+        },
     )
-    export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=written)
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="committee-paper-{force.slug}-{today:%Y-%m-%d}.docx"'
-    return response
+
+
+@require_safe
+def committee_paper_job(request: HttpRequest, slug: str, pk) -> HttpResponse:
+    """A paper the worker is writing or has written: its progress, then its download. Only the
+    one who asked sees it."""
+    force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
+    job = get_visible_or_404(paper_jobs_of(user=request.user, force=force), pk=pk)
+    done = paper_progress_get(job=job)
+    return render(
+        request,
+        "forces/committee_paper_job.html",
+        {
+            "force": force,
+            "job": job,
+            "done": done,
+            "percent": int(100 * done / job.item_count) if job.item_count else 100,
+            "keep_until": job.created_at + dt.timedelta(days=settings.PAPER_JOB_KEEP_DAYS),
+        },
+    )
+
+
+@require_safe
+def committee_paper_job_download(request: HttpRequest, slug: str, pk) -> HttpResponse:
+    force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
+    job = get_visible_or_404(paper_jobs_of(user=request.user, force=force).defer(None), pk=pk)
+    if job.state != job.State.READY:
+        return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
+    export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=job.written)
+    return _paper_response(bytes(job.content), force=force, day=timezone.localtime(job.created_at).date())

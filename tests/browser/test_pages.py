@@ -13,9 +13,9 @@ from tests.browser.conftest import axe_violations
 pytestmark = pytest.mark.browser
 
 ROLES = ("staff", "manager", "liaison", "liaison.fire", "liaison.npcc")
-# Not pages: downloads, the API, the admin, evidence files, sign-out; and the public register, which
+# Not pages: downloads (a committee paper is one: test_papers.py checks its large-paper pages), the API, the admin, evidence files, sign-out; and the public register, which
 # test_register.py crawls signed out.
-SKIP = re.compile(r"^/(admin|api|media|static|register)/|/download|/evidence/|/sign-out/|/files?/")
+SKIP = re.compile(r"^/(admin|api|media|static|register)/|/download|/evidence/|/sign-out/|/files?/|/committee-paper/$")
 MAX_PAGES = 60
 
 

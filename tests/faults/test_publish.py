@@ -70,3 +70,27 @@ def test_a_large_import_confirmed_with_the_broker_down_is_saved_in_the_request(
     assert batch.state == ImportBatch.State.DONE
     assert Finding.objects.filter(inspection=inspection).count() == 5
     assert any(getattr(r, "event", None) == "import_inline_fallback" for r in caplog.records)
+
+
+def test_a_large_committee_paper_asked_for_with_the_broker_down_is_written_in_the_request(
+    db, django_capture_on_commit_callbacks, caplog, monkeypatch, settings, manager_user, force, request
+):
+    from reporting.models import PaperJob
+    from reporting.services import paper_job_request
+
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    settings.CELERY_BROKER_URL = _dead_broker_url()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_connections()
+    request.addfinalizer(forget_connections)
+    for _ in range(3):
+        factories.TrackedItemFactory(force=force, status="in_progress")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, "reporting.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = paper_job_request(user=manager_user, force=force, item_count=3)
+    assert time.monotonic() - started < 3
+    job = PaperJob.objects.get(pk=job.pk)
+    assert (job.state, job.written) == ("ready", 3)
+    assert bytes(job.content).startswith(b"PK")  # a .docx is a zip file
+    assert any(getattr(r, "event", None) == "paper_inline_fallback" for r in caplog.records)

@@ -10,6 +10,8 @@ from docx import Document
 from audit.models import ExportKind, ExportRecord
 from inspections import rules
 from inspections.models import Finding, Judgement, TrackedItem
+from reporting.models import PaperJob
+from reporting.services import paper_job_build, paper_jobs_prune
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +169,115 @@ def test_the_papers_queries_do_not_grow_with_its_items(client, manager_user, for
             _paper(client, force)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# --- Large papers, written by the worker ----------------------------------------------------------
+def _paper_url(force) -> str:
+    return reverse("forces:force_committee_paper", args=[force.slug])
+
+
+def _ask_the_worker(client, force, django_capture_on_commit_callbacks, *, run: bool = True) -> PaperJob:
+    with django_capture_on_commit_callbacks(execute=run):
+        response = client.post(_paper_url(force))
+    assert response.status_code == 302
+    job = PaperJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert response["Location"] == reverse("forces:committee_paper_job", args=[force.slug, job.pk])
+    return job
+
+
+def test_a_paper_over_the_limit_is_written_by_the_worker_and_matches_the_one_written_inline(
+    client, staff_user, force, paper_items, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_user)
+    inline = _everything(_paper(client, force))
+    settings.COMMITTEE_PAPER_INLINE_MAX_ITEMS = 5  # the force has 6 open items in published reports
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the task runs as the worker would, in this process
+    page = client.get(_paper_url(force))
+    assert page["Content-Type"].startswith("text/html")
+    assert "lists 6 open items of published reports" in page.content.decode()
+    assert ExportRecord.objects.count() == 1  # the inline paper's only: asking is not exporting
+
+    job = _ask_the_worker(client, force, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.state, job.item_count, job.written, job.requested_by) == ("ready", 6, 6, staff_user)
+    progress = client.get(reverse("forces:committee_paper_job", args=[force.slug, job.pk])).content.decode()
+    download_url = reverse("forces:committee_paper_job_download", args=[force.slug, job.pk])
+    assert "Committee paper written" in progress and download_url in progress
+    response = client.get(download_url)
+    assert response["Content-Disposition"] == f'attachment; filename="committee-paper-{force.slug}-2026-11-26.docx"'
+    assert _everything(Document(io.BytesIO(response.content))) == inline
+    record = ExportRecord.objects.order_by("-id").first()
+    assert (record.kind, record.row_count, record.path) == (ExportKind.COMMITTEE_PAPER, 6, download_url)
+    # Back on the paper's page, the paper just written is listed with its download.
+    assert download_url in client.get(_paper_url(force)).content.decode()
+
+
+def test_a_waiting_paper_shows_its_progress_and_cannot_be_downloaded_yet(
+    client, manager_user, force, paper_items, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMITTEE_PAPER_INLINE_MAX_ITEMS = 1
+    client.force_login(manager_user)
+    job = _ask_the_worker(client, force, django_capture_on_commit_callbacks, run=False)  # no worker yet
+    page = client.get(reverse("forces:committee_paper_job", args=[force.slug, job.pk])).content.decode()
+    assert "0 of 6 items written (0%)" in page and "Waiting for the worker to start." in page
+    assert "js/progress.mjs" in page
+    download = client.get(reverse("forces:committee_paper_job_download", args=[force.slug, job.pk]))
+    assert download.status_code == 302 and download["Location"].endswith(f"/committee-paper/{job.pk}/")
+    assert not ExportRecord.objects.exists()
+    # The worker then writes it; the same page shows the download.
+    assert paper_job_build(job_id=job.pk).state == "ready"
+    assert (
+        "Download the paper (Word)"
+        in client.get(reverse("forces:committee_paper_job", args=[force.slug, job.pk])).content.decode()
+    )
+    # A second run (a task delivered twice) leaves the written paper alone.
+    written = PaperJob.objects.get(pk=job.pk).finished_at
+    paper_job_build(job_id=job.pk)
+    assert PaperJob.objects.get(pk=job.pk).finished_at == written
+
+
+def test_a_paper_is_seen_only_by_whoever_asked_for_it(
+    client,
+    liaison_user,
+    other_liaison_user,
+    staff_user,
+    force,
+    paper_items,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.COMMITTEE_PAPER_INLINE_MAX_ITEMS = 1
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(liaison_user)  # the force's own liaison officer may ask
+    job = _ask_the_worker(client, force, django_capture_on_commit_callbacks)
+    assert PaperJob.objects.get(pk=job.pk).written == 6
+    urls = [
+        reverse("forces:committee_paper_job", args=[force.slug, job.pk]),
+        reverse("forces:committee_paper_job_download", args=[force.slug, job.pk]),
+    ]
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+    for other in (staff_user, other_liaison_user):
+        client.force_login(other)
+        assert [client.get(url).status_code for url in urls] == [404, 404]
+    client.force_login(other_liaison_user)
+    assert client.post(_paper_url(force)).status_code == 404
+    assert PaperJob.objects.count() == 1
+
+
+def test_a_failed_paper_says_so_and_offers_to_ask_again(client, manager_user, force):
+    job = PaperJob.objects.create(
+        force=force, requested_by=manager_user, item_count=3, state="failed", error="The paper could not be written."
+    )
+    client.force_login(manager_user)
+    page = client.get(reverse("forces:committee_paper_job", args=[force.slug, job.pk])).content.decode()
+    assert "The paper could not be written." in page and "Ask for the paper again" in page
+    assert "js/progress.mjs" not in page
+
+
+def test_papers_are_kept_for_the_days_configured(manager_user, force, settings):
+    settings.PAPER_JOB_KEEP_DAYS = 7
+    old = PaperJob.objects.create(force=force, requested_by=manager_user, item_count=1)
+    PaperJob.objects.filter(pk=old.pk).update(created_at=dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC))
+    recent = PaperJob.objects.create(force=force, requested_by=manager_user, item_count=1)
+    assert paper_jobs_prune() == 1
+    assert list(PaperJob.objects.values_list("pk", flat=True)) == [recent.pk]
