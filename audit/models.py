@@ -9,6 +9,7 @@ class ExportKind(models.TextChoices):
     MEETING_PACK = "meeting_pack", "Meeting pack (page)"
     MEETING_PACK_XLSX = "meeting_pack_xlsx", "Meeting pack (Excel)"
     COMMITTEE_PAPER = "committee_paper", "Committee paper (Word)"
+    COMMENTS_DRAFT = "comments_draft", "Draft of the local policing body's comments (Word)"
     API_LIST = "api_list", "API list page"
     EXPORT_RECORDS_CSV = "export_records_csv", "Record of exports (CSV)"
 

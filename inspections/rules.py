@@ -48,6 +48,11 @@ def published_q(*, today: dt.date, path: str = "") -> Q:
     return Q(**{f"{path}published_on__lte": today})
 
 
+def out_of_embargo(published_on: dt.date | None, *, today: dt.date) -> bool:
+    """published_q for one inspection's publication date: published, and on or before `today`."""
+    return published_on is not None and published_on <= today
+
+
 def open_q() -> Q:
     """Not yet closed: published, in progress or submitted for closure."""
     return Q(status__in=OPEN_STATUSES)

@@ -107,6 +107,15 @@ def undated_open_items(*, inspection: Inspection) -> QuerySet[TrackedItem]:
     )
 
 
+def forces_addressed_by(*, inspection: Inspection) -> QuerySet[Force]:
+    """The organisations a report addresses: named on the inspection, or with an item of it. Not
+    scoped to a reader: narrow it with forces_visible_to."""
+    return Force.objects.filter(
+        Q(inspections=inspection)
+        | Q(pk__in=TrackedItem.objects.filter(finding__inspection=inspection).values("force_id"))
+    )
+
+
 @dataclass(frozen=True)
 class ReplyRow:
     """One addressee's governing body and its reply to a report: the local policing body's
@@ -122,6 +131,11 @@ class ReplyRow:
     def what(self) -> str:
         return ReportReply.Kind(self.kind).label
 
+    @property
+    def is_comments(self) -> bool:
+        """The local policing body's 56-day comments (a police force), not a fire action plan."""
+        return self.kind == ReportReply.Kind.COMMENTS
+
     def days_late(self, today: dt.date) -> int:
         if self.reply is not None or self.due_on is None or today <= self.due_on:
             return 0
@@ -135,10 +149,7 @@ def inspection_replies(*, inspection: Inspection, user: User) -> list[ReplyRow]:
     if inspection.published_on is None:
         return []
     force_ids = force_ids_for(user=user)
-    addressed = Force.objects.filter(
-        Q(inspections=inspection)
-        | Q(pk__in=TrackedItem.objects.filter(finding__inspection=inspection).values("force_id"))
-    ).filter(kind__in=(Force.Kind.POLICE, Force.Kind.FIRE))
+    addressed = forces_addressed_by(inspection=inspection).filter(kind__in=(Force.Kind.POLICE, Force.Kind.FIRE))
     if force_ids is not None:
         addressed = addressed.filter(pk__in=force_ids)
     forces = list(addressed.distinct().order_by("kind", "name"))

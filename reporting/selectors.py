@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from inspections import rules
-from inspections.models import OPEN_STATUSES, Finding, ItemEvent, Judgement, ProgressUpdate, Theme, TrackedItem
+from inspections.models import (
+    OPEN_STATUSES,
+    Finding,
+    Inspection,
+    ItemEvent,
+    Judgement,
+    ProgressUpdate,
+    Theme,
+    TrackedItem,
+)
 from reporting.columns import AGEING_BANDS, TREND_MONTHS, ageing_column, trend_column
 from reporting.models import PaperJob
 
@@ -326,20 +335,28 @@ PAPER_CATEGORY_ORDER = Case(
 )
 
 
+def latest_update_annotations() -> dict:
+    """Each item's latest progress update (the force's words) and when it was posted, as
+    `latest_update_text` and `latest_update_at`: two subqueries, not a query per item."""
+    latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
+    return {
+        "latest_update_text": Subquery(latest_update.values("narrative")[:1]),
+        "latest_update_at": Subquery(latest_update.values("created_at")[:1]),
+    }
+
+
 def committee_paper_items(*, items: QuerySet[TrackedItem], today: dt.date) -> QuerySet[TrackedItem]:
     """One force's open items for its governing body's committee, in a fixed number of queries:
     only published reports (a paper is tabled in public), each item with its rating
     (rules.rag_rating), the force's latest progress update and the inspectorate's latest judgement;
     by report (oldest first), then cause of concern, recommendation, area for improvement."""
-    latest_update = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     return (
         items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__"))
         .annotate(
             rag=rules.rag_rating(today=today),
             category_rank=PAPER_CATEGORY_ORDER,
-            latest_update_text=Subquery(latest_update.values("narrative")[:1]),
-            latest_update_at=Subquery(latest_update.values("created_at")[:1]),
+            **latest_update_annotations(),
             latest_judgement_progress=Subquery(latest_judgement.values("progress")[:1]),
             latest_judgement_commentary=Subquery(latest_judgement.values("commentary")[:1]),
             latest_judgement_on=Subquery(latest_judgement.values("review__review_date")[:1]),
@@ -381,3 +398,18 @@ def paper_jobs_of(*, user, force) -> QuerySet[PaperJob]:
     """The committee papers `user` asked the worker for on `force`, newest first, without their
     files: nobody else's (a paper is written in its reader's scope)."""
     return PaperJob.objects.filter(requested_by=user, force=force).defer("content").order_by("-created_at")
+
+
+# --- The draft of the local policing body's comments -----------------------------------------------
+def comments_draft_items(*, items: QuerySet[TrackedItem], inspection: Inspection, today: dt.date):
+    """The items of one report among `items` (already scoped to the reader and one force) for the
+    draft of the local policing body's comments: open and closed alike (the comments cover every
+    recommendation), out of embargo only, in the report's own order, each with the force's latest
+    progress update. One query."""
+    return (
+        items.filter(finding__inspection=inspection)
+        .filter(rules.published_q(today=today, path="finding__inspection__"))
+        .annotate(**latest_update_annotations())
+        .select_related("finding__inspection", "finding__cause_of_concern", "force")
+        .order_by("finding__position", "finding__reference", "id")
+    )

@@ -6,6 +6,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("recommendations/download/", exports.item_export, name="item_export"),
+    path("inspections/<int:pk>/comments-draft/<slug:slug>/", forces.comments_draft, name="comments_draft"),
 ]
 
 # The forces pages share the "forces" namespace with forces.urls (config/urls.py joins them).

@@ -124,6 +124,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "replies": replies,
             "has_fire": any(row.kind == ReportReply.Kind.ACTION_PLAN for row in replies),
+            "out_of_embargo": rules.out_of_embargo(inspection.published_on, today=today),
             "undated_count": selectors.undated_open_items(inspection=inspection).count() if staff else 0,
             "may_review": staff and inspection.is_published,
             "staff": staff,

@@ -1,10 +1,12 @@
-"""The forces list and a force's page: counts come from grouped queries, never one per row."""
+"""The forces list and a force's page (counts come from grouped queries, never one per row), and the
+Word documents for the bodies that govern forces: a force's committee paper, and the draft of a
+local policing body's comments on one police report."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,15 +17,15 @@ from core.dates import london_today
 from core.selectors import get_visible_or_404
 from core.tables import paginate
 from forces.selectors import forces_visible_to, governance_history, governing_body_on
-from inspections import selectors
+from inspections import rules, selectors
 from inspections.filters import selected_filters
 from inspections.models import TrackedItem
 from inspections.tables import FindingItemTable
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting.filters import ForceFilter
-from reporting.papers import DOCX_CONTENT_TYPE
-from reporting.selectors import committee_paper_item_count, paper_jobs_of
+from reporting.papers import DOCX_CONTENT_TYPE, CommentsScope, comments_draft_docx
+from reporting.selectors import comments_draft_items, committee_paper_item_count, paper_jobs_of
 from reporting.services import committee_paper_write, paper_job_request, paper_progress_get
 from reporting.summary import force_counts, forces_with_counts
 from reporting.tables import ForceTable
@@ -78,6 +80,10 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     inspections = list(inspections[: INSPECTIONS_SHOWN + 1])
     more_inspections = len(inspections) > INSPECTIONS_SHOWN
     inspections = inspections[:INSPECTIONS_SHOWN]
+    comments_apply = rules.comments_apply(kind=force.kind)
+    for inspection in inspections:
+        # A draft of the local policing body's comments, from the report's publication day.
+        inspection.comments_draft = comments_apply and rules.out_of_embargo(inspection.published_on, today=today)
     liaison_officers = force.liaison_memberships.select_related("user").order_by("user__last_name", "user__first_name")
     escalations = (
         None
@@ -97,15 +103,10 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "governing_body": governing_body_on(force=force, day=today),
             "governance": list(governance_history(force=force)),
             "escalations": escalations,
+            "comments_apply": comments_apply,
             "today": today,
         },
     )
-
-
-def _paper_response(content: bytes, *, force, day) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="committee-paper-{force.slug}-{day:%Y-%m-%d}.docx"'
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -123,8 +124,13 @@ def force_committee_paper(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
     if count <= settings.COMMITTEE_PAPER_INLINE_MAX_ITEMS:
         content, written = committee_paper_write(user=request.user, force=force, today=today)
-        export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=written)
-        return _paper_response(content, force=force, day=today)
+        return _docx_download(
+            request,
+            content=content,
+            kind=ExportKind.COMMITTEE_PAPER,
+            row_count=written,
+            filename=f"committee-paper-{force.slug}-{today:%Y-%m-%d}.docx",
+        )
     return render(
         request,
         "forces/committee_paper.html",
@@ -164,5 +170,51 @@ def committee_paper_job_download(request: HttpRequest, slug: str, pk) -> HttpRes
     job = get_visible_or_404(paper_jobs_of(user=request.user, force=force).defer(None), pk=pk)
     if job.state != job.State.READY:
         return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
-    export_record_for_request(request=request, kind=ExportKind.COMMITTEE_PAPER, row_count=job.written)
-    return _paper_response(bytes(job.content), force=force, day=timezone.localtime(job.created_at).date())
+    day = timezone.localtime(job.created_at).date()
+    return _docx_download(
+        request,
+        content=bytes(job.content),
+        kind=ExportKind.COMMITTEE_PAPER,
+        row_count=job.written,
+        filename=f"committee-paper-{force.slug}-{day:%Y-%m-%d}.docx",
+    )
+
+
+@require_safe
+def comments_draft(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """A draft of the local policing body's comments on one police report about one force it
+    addresses, as a Word file: whoever may read the report and the force (staff, managers, the
+    force's own liaison officers) may produce it; anyone else, any other organisation, and a fire
+    and rescue service (whose authority publishes an action plan instead) is not found."""
+    inspection = get_visible_or_404(selectors.inspections_visible_to(user=request.user), pk=pk)
+    addressed = selectors.forces_addressed_by(inspection=inspection).values("pk")
+    force = get_visible_or_404(forces_visible_to(user=request.user).filter(pk__in=addressed), slug=slug)
+    if not rules.comments_apply(kind=force.kind):
+        raise Http404("Only a police force's local policing body comments on a report")
+    today = london_today()
+    items = selectors.items_visible_to(user=request.user).filter(force=force)
+    content, written = comments_draft_docx(
+        scope=CommentsScope(
+            inspection=inspection,
+            force=force,
+            # The body that owes the comments: the one recorded on the report's publication day.
+            governing_body=governing_body_on(force=force, day=inspection.published_on or today),
+            today=today,
+        ),
+        items=comments_draft_items(items=items, inspection=inspection, today=today).iterator(chunk_size=500),
+    )
+    return _docx_download(
+        request,
+        content=content,
+        kind=ExportKind.COMMENTS_DRAFT,
+        row_count=written,
+        filename=f"comments-draft-{inspection.slug}-{force.slug}-{today:%Y-%m-%d}.docx",
+    )
+
+
+def _docx_download(request: HttpRequest, *, content: bytes, kind: str, row_count: int, filename: str) -> HttpResponse:
+    """A Word file as a download, recorded in the record of exports."""
+    export_record_for_request(request=request, kind=kind, row_count=row_count)
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

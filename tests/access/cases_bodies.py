@@ -1,5 +1,6 @@
-"""The access matrix for national bodies, the governing bodies' replies, starting and closing
-follow-up reviews, and the next review of undated findings.
+"""The access matrix for national bodies, the governing bodies' replies and the draft of the local
+policing body's comments, starting and closing follow-up reviews, and the next review of undated
+findings.
 
 A national body's liaison officer (body_liaison) reads and acts on the body's own items exactly as
 a force's officer does on the force's, and sees nothing of a force's."""
@@ -89,6 +90,15 @@ CASES = [
         },
         expected=STAFF_ACTION,
         snapshot=snapshot,
+    ),
+    # The draft of the local policing body's comments on the report: whoever reads the report and
+    # the force produces it; an organisation the report does not address is not found, even by staff.
+    Case("reporting:comments_draft", kwargs=_reply, expected=expect()),
+    Case(
+        "reporting:comments_draft",
+        kwargs=lambda w: {"pk": w.inspection.pk, "slug": w.body.slug},
+        label="not addressed",
+        expected=expect(own_liaison=404, other_liaison=404, staff=404, manager=404),
     ),
     # The fire and rescue authorities' deadline for a report.
     Case("inspections:authority_plan_deadline", kwargs=lambda w: {"pk": w.inspection.pk}, expected=STAFF_ACTION_PAGE),

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from inspections import services
 from inspections.models import ItemEvent
 from notifications.services import messages_deliver
+from reporting.papers import CommentsScope, comments_draft_docx
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,33 @@ def test_the_committee_paper_opens_with_the_update_pasted_from_word(client, stor
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert any(cell.endswith("Training done.\nNext: audit[31m.") for cell in cells)
     assert "Assess every child\n at risk within 24 hours." in {p.text for p in document.paragraphs}
+
+
+def test_the_comments_draft_opens_with_the_update_pasted_from_word(client, stored, liaison_user):
+    client.force_login(liaison_user)
+    inspection = stored.finding.inspection
+    factories.ProgressUpdateFactory(item=stored, author=liaison_user, narrative=HOSTILE_UPDATE + " Done \U0001f44d")
+    response = client.get(reverse("reporting:comments_draft", args=[inspection.pk, stored.force.slug]))
+    document = Document(io.BytesIO(response.content))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert any(cell.endswith("Training done.\nNext: audit[31m. Done \U0001f44d") for cell in cells)
+    assert "Assess every child\n at risk within 24 hours." in {p.text for p in document.paragraphs}
+
+
+def test_the_comments_draft_is_written_whatever_the_text_a_database_could_not_hold(stored):
+    # A NUL (which PostgreSQL refuses to store) and every other control character, straight to the
+    # writer: the file still opens, with the text as printable as it can be.
+    stored.latest_update_text = "Plan\x00 agreed\x01\x1f \U0001f680."
+    stored.latest_update_at = timezone.now()
+    stored.finding.text = "Assess\x00 every\x08 child."
+    scope = CommentsScope(
+        inspection=stored.finding.inspection, force=stored.force, governing_body=None, today=dt.date(2026, 1, 1)
+    )
+    content, written = comments_draft_docx(scope=scope, items=[stored])
+    document = Document(io.BytesIO(content))
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert written == 1 and any(cell.endswith("Plan agreed \U0001f680.") for cell in cells)
+    assert "Assess every child." in {p.text for p in document.paragraphs}
 
 
 def test_the_public_registers_open_data_writes_the_stored_text_cleaned(client, stored):
