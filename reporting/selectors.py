@@ -20,6 +20,7 @@ from inspections.models import (
     Theme,
     TrackedItem,
 )
+from inspections.selectors import items_visible_to
 from reporting.columns import AGEING_BANDS, TREND_MONTHS, ageing_column, trend_column
 from reporting.models import PaperJob
 
@@ -345,6 +346,12 @@ def latest_update_annotations() -> dict:
     }
 
 
+def committee_paper_scope(*, items: QuerySet[TrackedItem], today: dt.date) -> QuerySet[TrackedItem]:
+    """The items a committee paper lists, of the reader's `items`: open, in published reports (a
+    paper is tabled in public). Its items, its counts and the choice of the worker all use this."""
+    return items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__"))
+
+
 def committee_paper_items(*, items: QuerySet[TrackedItem], today: dt.date) -> QuerySet[TrackedItem]:
     """One force's open items for its governing body's committee, in a fixed number of queries:
     only published reports (a paper is tabled in public), each item with its rating
@@ -352,7 +359,7 @@ def committee_paper_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Qu
     by report (oldest first), then cause of concern, recommendation, area for improvement."""
     latest_judgement = Judgement.objects.filter(item=OuterRef("pk")).order_by("-created_at", "-id")
     return (
-        items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__"))
+        committee_paper_scope(items=items, today=today)
         .annotate(
             rag=rules.rag_rating(today=today),
             category_rank=PAPER_CATEGORY_ORDER,
@@ -375,7 +382,7 @@ def committee_paper_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Qu
 def committee_paper_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> dict[str, dict[str, int]]:
     """The paper's summary: its items counted by status and by rating, in one aggregate query,
     each rating counted by its own filter (rules.rag_q), not from the rows."""
-    scoped = items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__")).order_by()
+    scoped = committee_paper_scope(items=items, today=today).order_by()
     counts = scoped.aggregate(
         **{f"status_{status}": Count("id", filter=Q(status=status)) for status in OPEN_STATUSES},
         **{f"rag_{rating}": Count("id", filter=rules.rag_q(rating, today=today)) for rating in rules.RAG_RATINGS},
@@ -388,10 +395,10 @@ def committee_paper_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> d
     }
 
 
-def committee_paper_item_count(*, items: QuerySet[TrackedItem], today: dt.date) -> int:
-    """How many items the paper would list (open, in published reports): whether it is written in
-    the request or by the worker."""
-    return items.filter(rules.open_q(), rules.published_q(today=today, path="finding__inspection__")).count()
+def committee_paper_size(*, user, force, today: dt.date) -> int:
+    """How many items `user`'s committee paper on `force` would list: whether it is written in the
+    request or by the worker."""
+    return committee_paper_scope(items=items_visible_to(user=user).filter(force=force), today=today).count()
 
 
 def paper_jobs_of(*, user, force) -> QuerySet[PaperJob]:

@@ -1,6 +1,8 @@
-"""Committee papers written by the worker: asked for in a request, written by a Celery task, read
-from the progress page. A paper is read-only work over the items, so running the task twice (a
-worker lost mid-way, acks_late) writes the same paper again; nothing else changes."""
+"""The Word documents for the bodies that govern forces, each written in its reader's scope.
+Committee papers too large for a request are written by the worker: asked for in a request,
+written by a Celery task, read from the progress page. A paper is read-only work over the items,
+so running the task twice (a worker lost mid-way, acks_late) writes the same paper again;
+nothing else changes."""
 
 import datetime as dt
 import logging
@@ -15,10 +17,11 @@ from core.broker import publish_once
 from core.dates import london_today
 from forces.models import Force
 from forces.selectors import governing_body_on
+from inspections.models import Inspection
 from inspections.selectors import items_visible_to
 from reporting.models import PaperJob
-from reporting.papers import PaperScope, committee_paper_docx
-from reporting.selectors import committee_paper_counts, committee_paper_items
+from reporting.papers import CommentsScope, PaperScope, comments_draft_docx, committee_paper_docx
+from reporting.selectors import comments_draft_items, committee_paper_counts, committee_paper_items
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,10 @@ def _progress_key(job_id: object) -> str:
     return f"reporting:paper-progress:{job_id}"
 
 
+def committee_paper_filename(*, force: Force, day: dt.date) -> str:
+    return f"committee-paper-{force.slug}-{day:%Y-%m-%d}.docx"
+
+
 def committee_paper_write(*, user: User, force: Force, today: dt.date, progress=None) -> tuple[bytes, int]:
     """The committee paper on `force` as `user` may see it (their scope, published reports only):
     the .docx bytes and how many items it lists. The request and the worker both call this."""
@@ -39,6 +46,22 @@ def committee_paper_write(*, user: User, force: Force, today: dt.date, progress=
         counts=committee_paper_counts(items=items, today=today),
         items=committee_paper_items(items=items, today=today).iterator(chunk_size=500),
         progress=progress,
+    )
+
+
+def comments_draft_write(*, user: User, inspection: Inspection, force: Force, today: dt.date) -> tuple[bytes, int]:
+    """The draft of the local policing body's comments on `inspection` for `force`, of what `user`
+    may see: the .docx bytes and how many findings it lists. The body is the one recorded for the
+    force on the report's publication day (the body that owes the comments)."""
+    items = items_visible_to(user=user).filter(force=force)
+    return comments_draft_docx(
+        scope=CommentsScope(
+            inspection=inspection,
+            force=force,
+            governing_body=governing_body_on(force=force, day=inspection.published_on or today),
+            today=today,
+        ),
+        items=comments_draft_items(items=items, inspection=inspection, today=today).iterator(chunk_size=500),
     )
 
 

@@ -24,9 +24,15 @@ from inspections.tables import FindingItemTable
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting.filters import ForceFilter
-from reporting.papers import DOCX_CONTENT_TYPE, CommentsScope, comments_draft_docx
-from reporting.selectors import comments_draft_items, committee_paper_item_count, paper_jobs_of
-from reporting.services import committee_paper_write, paper_job_request, paper_progress_get
+from reporting.papers import DOCX_CONTENT_TYPE
+from reporting.selectors import committee_paper_size, paper_jobs_of
+from reporting.services import (
+    comments_draft_write,
+    committee_paper_filename,
+    committee_paper_write,
+    paper_job_request,
+    paper_progress_get,
+)
 from reporting.summary import force_counts, forces_with_counts
 from reporting.tables import ForceTable
 
@@ -117,8 +123,7 @@ def force_committee_paper(request: HttpRequest, slug: str) -> HttpResponse:
     of the worker (POST), with a progress page and the download when it is written."""
     force = get_visible_or_404(forces_visible_to(user=request.user), slug=slug)
     today = london_today()
-    items = selectors.items_visible_to(user=request.user).filter(force=force)
-    count = committee_paper_item_count(items=items, today=today)
+    count = committee_paper_size(user=request.user, force=force, today=today)
     if request.method == "POST":
         job = paper_job_request(user=request.user, force=force, item_count=count)
         return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
@@ -129,7 +134,7 @@ def force_committee_paper(request: HttpRequest, slug: str) -> HttpResponse:
             content=content,
             kind=ExportKind.COMMITTEE_PAPER,
             row_count=written,
-            filename=f"committee-paper-{force.slug}-{today:%Y-%m-%d}.docx",
+            filename=committee_paper_filename(force=force, day=today),
         )
     return render(
         request,
@@ -170,13 +175,12 @@ def committee_paper_job_download(request: HttpRequest, slug: str, pk) -> HttpRes
     job = get_visible_or_404(paper_jobs_of(user=request.user, force=force).defer(None), pk=pk)
     if job.state != job.State.READY:
         return redirect("forces:committee_paper_job", slug=force.slug, pk=job.pk)
-    day = timezone.localtime(job.created_at).date()
     return _docx_download(
         request,
         content=bytes(job.content),
         kind=ExportKind.COMMITTEE_PAPER,
         row_count=job.written,
-        filename=f"committee-paper-{force.slug}-{day:%Y-%m-%d}.docx",
+        filename=committee_paper_filename(force=force, day=timezone.localtime(job.created_at).date()),
     )
 
 
@@ -192,17 +196,7 @@ def comments_draft(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if not rules.comments_apply(kind=force.kind):
         raise Http404("Only a police force's local policing body comments on a report")
     today = london_today()
-    items = selectors.items_visible_to(user=request.user).filter(force=force)
-    content, written = comments_draft_docx(
-        scope=CommentsScope(
-            inspection=inspection,
-            force=force,
-            # The body that owes the comments: the one recorded on the report's publication day.
-            governing_body=governing_body_on(force=force, day=inspection.published_on or today),
-            today=today,
-        ),
-        items=comments_draft_items(items=items, inspection=inspection, today=today).iterator(chunk_size=500),
-    )
+    content, written = comments_draft_write(user=request.user, inspection=inspection, force=force, today=today)
     return _docx_download(
         request,
         content=content,

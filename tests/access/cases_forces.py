@@ -76,6 +76,16 @@ CASES = [
         snapshot=_paper_jobs,
         expected=expect(own_liaison=404, other_liaison=302, body_liaison=404, staff=302, manager=302),
     ),
-    Case("forces:committee_paper_job", kwargs=_staff_paper, expected=expect(own_liaison=404, manager=404)),
-    Case("forces:committee_paper_job_download", kwargs=_staff_paper, expected=expect(own_liaison=404, manager=404)),
+    Case(
+        "forces:committee_paper_job",
+        kwargs=_staff_paper,
+        expected=expect(own_liaison=404, manager=404),
+        requester_only=True,
+    ),
+    Case(
+        "forces:committee_paper_job_download",
+        kwargs=_staff_paper,
+        expected=expect(own_liaison=404, manager=404),
+        requester_only=True,
+    ),
 ]

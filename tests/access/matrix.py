@@ -70,6 +70,9 @@ class Case:
     query: str = ""
     snapshot: Callable[[Any], Any] | None = None
     label: str = ""
+    # A page only the user who made the thing sees (a committee paper the worker wrote for them):
+    # anyone else, a superuser included, is answered "not found".
+    requester_only: bool = False
 
     @property
     def id(self) -> str:

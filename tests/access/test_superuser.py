@@ -7,11 +7,9 @@ from django.urls import reverse
 from accounts.models import User
 from tests.access.test_matrix import DECLARED
 
-# Pages that only the user who made the thing sees (a committee paper the worker wrote for
-# them): a superuser is answered there as any other member of staff, not found.
-REQUESTER_ONLY = {"forces:committee_paper_job", "forces:committee_paper_job_download"}
-PAGES = [case for case in DECLARED if case.method == "GET" and case.url_name not in REQUESTER_ONLY]
-OWN_PAGES = [case for case in DECLARED if case.method == "GET" and case.url_name in REQUESTER_ONLY]
+# On a requester-only page a superuser is answered as any other member of staff: not found.
+PAGES = [case for case in DECLARED if case.method == "GET" and not case.requester_only]
+OWN_PAGES = [case for case in DECLARED if case.method == "GET" and case.requester_only]
 
 
 @pytest.mark.parametrize("case", PAGES, ids=[case.id for case in PAGES])

@@ -64,8 +64,8 @@ def test_the_demo_force_has_a_paper_of_more_than_one_item():
     from demo.services import demo_load
     from forces.models import Force
     from inspections.models import TrackedItem
-    from reporting.selectors import committee_paper_item_count
+    from reporting.selectors import committee_paper_scope
 
     demo_load()
     items = TrackedItem.objects.filter(force=Force.objects.get(name="Cleveland Police"))
-    assert committee_paper_item_count(items=items, today=london_today()) > 1
+    assert committee_paper_scope(items=items, today=london_today()).count() > 1
