@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -365,13 +365,38 @@ def _download(rows, columns, *, fmt: str, filename: str, today) -> StreamingHttp
     return response
 
 
+def _download_items(request: HttpRequest, *, today):
+    """The published items a download holds: all of them, or those the search's filters choose
+    (the same names and values as the search page's address). None when a filter is not valid."""
+    items = selectors.public_items(today=today)
+    if not request.GET:
+        return items
+    filterset = RegisterFilter(request.GET, queryset=items)
+    return filterset.qs if filterset.form.is_valid() else None
+
+
+def _download_refused(request: HttpRequest) -> HttpResponse:
+    filterset = RegisterFilter(request.GET, queryset=selectors.public_items(today=london_today()))
+    problems = "; ".join(
+        f"{getattr(filterset.form.fields.get(name), 'label', None) or name}: {' '.join(errors)}"
+        for name, errors in filterset.form.errors.items()
+    )
+    return HttpResponseBadRequest(
+        f"The download's filters are not valid ({problems}). Use the search page to choose them.",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_safe
 @public_page(store=False)
 def register_download(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("The register is published as .csv and .json")
     today = london_today()
-    rows = selectors.register_rows(items=selectors.public_items(today=today), today=today, base_url=_base_url(request))
+    items = _download_items(request, today=today)
+    if items is None:
+        return _download_refused(request)
+    rows = selectors.register_rows(items=items, today=today, base_url=_base_url(request))
     return _download(rows, selectors.REGISTER_COLUMNS, fmt=fmt, filename="recommendations-register", today=today)
 
 
@@ -381,7 +406,10 @@ def trail_download(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404("The trail is published as .csv and .json")
     today = london_today()
-    rows = selectors.trail_rows(items=selectors.public_items(today=today), base_url=_base_url(request))
+    items = _download_items(request, today=today)
+    if items is None:
+        return _download_refused(request)
+    rows = selectors.trail_rows(items=items, base_url=_base_url(request))
     return _download(rows, selectors.TRAIL_COLUMNS, fmt=fmt, filename="recommendations-trail", today=today)
 
 

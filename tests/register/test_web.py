@@ -145,3 +145,28 @@ def test_the_old_open_data_file_is_superseded_by_the_public_one(client, item):
     response = client.get("/open-data/findings.csv", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("register:register_download", kwargs={"fmt": "csv"})
+
+
+def test_a_download_holds_what_the_search_filters_chose(client, item):
+    other = factories.TrackedItemFactory(
+        finding=factories.FindingFactory(inspection=item.finding.inspection, reference="R2"),
+        force=factories.ForceFactory(name="Dorset Police"),
+    )
+    query = f"?force={item.force.slug}"
+    search = client.get(reverse("register:search") + query).content.decode()
+    assert f'href="{reverse("register:register_download", kwargs={"fmt": "csv"})}{query}"' in search
+    for name in ("register:register_download", "register:trail_download"):
+        body = b"".join(client.get(reverse(name, kwargs={"fmt": "csv"}) + query).streaming_content).decode()
+        assert item.force.name in body
+        assert other.force.name not in body
+        everything = b"".join(client.get(reverse(name, kwargs={"fmt": "csv"})).streaming_content).decode()
+        assert other.force.name in everything
+
+
+def test_a_download_with_a_filter_that_is_not_valid_says_so(client, item):
+    response = client.get(reverse("register:register_download", kwargs={"fmt": "json"}) + "?force=nowhere&year=abc")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "not valid" in text
+    assert "Force or body" in text
+    assert "Year published" in text
