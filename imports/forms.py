@@ -5,21 +5,23 @@ from imports.selectors import inspections_for_import
 from inspections.models import Inspection
 
 
-class InspectionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Inspection) -> str:
-        return f"{obj.reference}: {obj.title}"
-
-
 class UploadForm(GovukForm):
-    inspection = InspectionChoiceField(
+    # Typed, not chosen from a list: the tracker can hold thousands of inspections.
+    inspection = forms.ModelChoiceField(
         queryset=Inspection.objects.none(),
-        label="Inspection (optional)",
+        to_field_name="reference",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half", "spellcheck": "false"}),
+        label="Inspection reference (optional)",
         required=False,
-        empty_label="The file names the report on each row",
         help_text=(
-            "The report these findings belong to. Leave it when the file has a report_reference (or "
-            "report_title) column: then one file may hold many reports, new or already in the tracker."
+            "The report these findings belong to, for example PEEL-2025-CLE. Leave it empty when the file "
+            "has a report_reference (or report_title) column: then one file may hold many reports, new or "
+            "already in the tracker."
         ),
+        error_messages={
+            "invalid_choice": "No inspection in the tracker has that reference: check it, or leave it empty "
+            "and name the report on each row"
+        },
     )
     file = forms.FileField(
         label="Findings file",

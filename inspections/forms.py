@@ -220,12 +220,16 @@ class CloseForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how to close the item"},
     )
-    superseded_by = forms.ModelChoiceField(
+    # Typed, not chosen from a list: a force can have tens of thousands of items.
+    superseded_by = forms.CharField(
         label="Superseded by",
-        help_text="Only when superseded: the recommendation for this force that replaces it.",
-        queryset=TrackedItem.objects.none(),
+        help_text=(
+            "Only when superseded: the references of the inspection and of the finding that replaces "
+            "this one for the same force, for example PEEL-2025-CLE R2."
+        ),
         required=False,
-        empty_label="Choose the recommendation",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half", "spellcheck": "false"}),
     )
     note = forms.CharField(
         label="Closing note",
@@ -245,16 +249,33 @@ class CloseForm(VersionedForm):
 
     def __init__(self, *args, item: TrackedItem, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["superseded_by"]
-        field.queryset = (
-            TrackedItem.objects.filter(force_id=item.force_id)
-            .exclude(pk=item.pk)
-            .select_related("finding__inspection", "force")
-            .order_by("-finding__inspection__published_on", "finding__position", "finding__reference")
+        self.item = item
+
+    def clean_superseded_by(self) -> TrackedItem | None:
+        """The force's item named by its inspection and finding references ("PEEL-2025-CLE R2")."""
+        text = " ".join(self.cleaned_data.get("superseded_by", "").split())
+        if not text:
+            return None
+        inspection_ref, _, finding_ref = text.rpartition(" ")
+        if not inspection_ref:
+            raise forms.ValidationError(
+                "Enter the inspection's reference, a space and the finding's, for example PEEL-2025-CLE R2"
+            )
+        other = (
+            TrackedItem.objects.filter(
+                force_id=self.item.force_id,
+                finding__inspection__reference__iexact=inspection_ref,
+                finding__reference__iexact=finding_ref,
+            )
+            .exclude(pk=self.item.pk)
+            .first()
         )
-        field.label_from_instance = lambda other: (
-            f"{other.finding.inspection.reference} {other.finding.reference}: {other.finding.text[:90]}"
-        )
+        if other is None:
+            raise forms.ValidationError(
+                f"{self.item.force.name} has no finding {finding_ref} of an inspection {inspection_ref}: "
+                "check both references"
+            )
+        return other
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,8 @@
 """Adding an inspection and editing it: every fact the model records, by inspectorate staff, each
 change kept in the inspection's history."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +28,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         else:
             if then_import:
                 messages.success(request, f"Inspection {inspection.reference} added: now upload its findings")
-                return redirect(f"{reverse('imports:upload')}?inspection={inspection.pk}")
+                return redirect(f"{reverse('imports:upload')}?{urlencode({'inspection': inspection.reference})}")
             messages.success(request, f"Inspection {inspection.reference} added")
             return redirect("inspections:inspection_detail", pk=inspection.pk)
     crumbs = [("Inspections", reverse("inspections:inspection_list")), ("Add an inspection", None)]

@@ -70,7 +70,7 @@ def _upload(world) -> dict:
         "reference,category,text,forces,target_date,cause_of_concern\n"
         f"R-UP,recommendation,Assess every missing child.,{world.force.name},31/03/2027,\n"
     ).encode()
-    return {"inspection": world.inspection.pk, "file": SimpleUploadedFile("findings.csv", content)}
+    return {"inspection": world.inspection.reference, "file": SimpleUploadedFile("findings.csv", content)}
 
 
 def _counts(world) -> tuple[int, int, int]:

@@ -45,7 +45,7 @@ def test_the_page_says_so_and_saves_nothing(client, staff_user):
     rows = [[f"R{n}", *ROW[1:4], "", ""] for n in range(1, 80)] + [["R80", "recommendation", "A\x00", "x", "", ""]]
     response = client.post(
         reverse("imports:upload"),
-        {"inspection": inspection.pk, "file": SimpleUploadedFile("f.csv", csv_bytes(rows))},
+        {"inspection": inspection.reference, "file": SimpleUploadedFile("f.csv", csv_bytes(rows))},
     )
     assert response.status_code == 200
     assert "Row 81, column C (text): the cell contains a control character" in response.content.decode()

@@ -21,7 +21,9 @@ def inspection(db):
 
 
 def _upload(client, inspection, data: bytes, name: str = "findings.csv"):
-    return client.post(reverse("imports:upload"), {"inspection": inspection.pk, "file": SimpleUploadedFile(name, data)})
+    return client.post(
+        reverse("imports:upload"), {"inspection": inspection.reference, "file": SimpleUploadedFile(name, data)}
+    )
 
 
 def test_upload_preview_confirm(client, staff_user, inspection, force):
@@ -126,7 +128,7 @@ def test_a_history_file_is_uploaded_beside_the_findings(client, staff_user, insp
     response = client.post(
         reverse("imports:upload"),
         {
-            "inspection": inspection.pk,
+            "inspection": inspection.reference,
             "file": SimpleUploadedFile("f.csv", findings),
             "history_file": SimpleUploadedFile("h.csv", history),
         },
@@ -144,7 +146,7 @@ def test_a_bad_history_file_is_refused_beside_its_field(client, staff_user, insp
     response = client.post(
         reverse("imports:upload"),
         {
-            "inspection": inspection.pk,
+            "inspection": inspection.reference,
             "file": SimpleUploadedFile("f.csv", findings),
             "history_file": SimpleUploadedFile("h.csv", b"reference,status\nR1,complete\n"),
         },
@@ -231,5 +233,5 @@ def test_upload_page_query_count_does_not_grow_with_recent_imports(
         ImportBatch.objects.create(inspection=inspection, uploaded_by=staff_user, original_name=f"f{n}.csv")
     client.force_login(staff_user)
     # The same count at both sizes: the recent imports come with their inspection and uploader.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("imports:upload")).status_code == 200

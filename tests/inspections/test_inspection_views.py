@@ -50,7 +50,7 @@ def test_adding_from_the_import_page_returns_there(client, staff_user):
     client.force_login(staff_user)
     response = client.post(f"{reverse('inspections:inspection_create')}?then=import", form_data())
     inspection = Inspection.objects.get()
-    assert response["Location"] == f"{reverse('imports:upload')}?inspection={inspection.pk}"
+    assert response["Location"] == f"{reverse('imports:upload')}?inspection={inspection.reference}"
 
 
 def test_staff_edit_an_inspection_and_the_change_is_in_its_history(client, staff_user, force, other_force):

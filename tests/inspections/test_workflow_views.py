@@ -164,6 +164,29 @@ def test_a_refused_transition_shows_its_message_beside_the_field(client, item, s
     assert item.status == "published" and not ItemEvent.objects.filter(item=item).exists()
 
 
+def test_the_superseding_item_is_named_by_its_references_and_a_wrong_one_is_explained(client, item, staff_user):
+    successor = factories.TrackedItemFactory(
+        finding=factories.FindingFactory(
+            inspection=factories.InspectionFactory(reference="PEEL-2027-CLE"), reference="R2"
+        ),
+        force=item.force,
+    )
+    factories.TrackedItemFactory(finding=successor.finding, force=factories.ForceFactory(name="Durham Constabulary"))
+    client.force_login(staff_user)
+    page = client.get(url("item_close", item)).content.decode()
+    assert "<select" not in page.split('name="superseded_by"')[0].rsplit("<", 1)[-1]
+    data = {"version": "1", "status": "superseded", "note": "Replaced."}
+    response = client.post(url("item_close", item), data | {"superseded_by": "PEEL-2027-CLE R9"})
+    assert f"{item.force.name} has no finding R9 of an inspection PEEL-2027-CLE" in response.content.decode()
+    assert "PEEL-2027-CLE R9" in response.content.decode()  # what was typed is kept
+    item.refresh_from_db()
+    assert item.status == "published"
+    response = client.post(url("item_close", item), data | {"superseded_by": "  peel-2027-cle   r2 "})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.superseded_by) == ("superseded", successor)
+
+
 def test_verifying_an_item_not_submitted_explains_why(client, item, staff_user):
     client.force_login(staff_user)
     response = client.post(url("item_verify", item), {"version": "1", "decision": "accept", "note": "ok"})
