@@ -18,7 +18,7 @@ from accounts.models import User
 from calendars.models import CalendarFeed
 from calendars.services import feed_token_hash
 from core.selectors import get_visible_or_404
-from core.urls import absolute_url, item_url
+from core.urls import absolute_url, url_maker
 from forces.selectors import force_ids_for, forces_visible_to
 from inspections import rules
 from inspections.models import ReportReply, TrackedItem
@@ -102,6 +102,7 @@ def feed_events(*, user: User, scope: FeedScope, today: dt.date) -> list[FeedEve
     """Every dated deadline of the open items in scope, then the governing bodies' replies still
     awaited and the follow-up reviews of those reports: in three queries."""
     domain = _domain()
+    item_url = url_maker("inspections:item_detail")
     items = list(
         scope.items.filter(rules.open_q())
         .select_related("finding__inspection", "force")
@@ -164,6 +165,7 @@ def _reply_events(*, items: list[TrackedItem], domain: str) -> list[FeedEvent]:
             pairs.setdefault((inspection.pk, force.pk), (inspection, force, kind, due))
     if not pairs:
         return []
+    inspection_url = url_maker("inspections:inspection_detail")
     recorded = set(
         ReportReply.objects.filter(
             inspection_id__in={i for i, _ in pairs}, force_id__in={f for _, f in pairs}
@@ -177,7 +179,7 @@ def _reply_events(*, items: list[TrackedItem], domain: str) -> list[FeedEvent]:
                 force=force, inspection=inspection, what=f"{lower_first(ReportReply.Kind(kind).label)} due"
             ),
             description=f"{ReportReply.Kind(kind).label} on {inspection.title}.",
-            url=absolute_url("inspections:inspection_detail", pk=inspection.pk),
+            url=inspection_url(inspection.pk),
         )
         for key, (inspection, force, kind, due) in sorted(pairs.items())
         if key not in recorded

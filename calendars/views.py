@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from calendars.ical import feed_calendar
 from calendars.selectors import calendar_feed_of, calendar_feed_user, feed_events, feed_regions, feed_scope
 from calendars.services import calendar_feed_reset, calendar_feed_revoke
+from core.cache import cached
 from core.dates import london_today
 from core.urls import absolute_url
 from forces.selectors import force_ids_for, forces_visible_to
+
+FEED_CACHE_SECONDS = 15 * 60
 
 
 @login_not_required
@@ -30,8 +33,22 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404("Not found")
     scope = feed_scope(user=user, force_slug=request.GET.get("force", ""), region=request.GET.get("region", ""))
-    events = feed_events(user=user, scope=scope, today=london_today())
-    response = HttpResponse(feed_calendar(name=scope.label, events=events), content_type="text/calendar; charset=utf-8")
+    today = london_today()
+    # Calendar programs poll every few hours: the text is kept in the shared cache for this user,
+    # scope and day until the data next changes (core/cache.py), at most FEED_CACHE_SECONDS.
+    parts = {
+        "user": user.pk,
+        "force": request.GET.get("force", ""),
+        "region": request.GET.get("region", ""),
+        "today": today,
+    }
+    body = cached(
+        "calendar-feed",
+        parts,
+        lambda: feed_calendar(name=scope.label, events=feed_events(user=user, scope=scope, today=today)),
+        seconds=FEED_CACHE_SECONDS,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response
 

@@ -21,6 +21,7 @@ from django.db.models import BooleanField, Case, F, Min, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce, ExtractYear
 
 from accounts.models import User
+from core.cache import data_changed
 from core.dates import london_today
 from forces.models import Force
 from forces.selectors import force_ids_for, forces_visible_to
@@ -261,8 +262,9 @@ def _count_minimums(rows: list[SummaryCell], *, today: dt.date) -> None:
 
 def mark_out_of_date(*, force_ids: Iterable[int]) -> None:
     """A write that went round the services (the Django admin, a shell): these forces' cells are
-    recounted before anyone reads them."""
+    recounted before anyone reads them, and the cached pages that show them are dropped."""
     SummaryForce.objects.filter(force_id__in=set(force_ids), as_of__isnull=False).update(as_of=None)
+    data_changed()
 
 
 def bring_up_to_date(*, today: dt.date | None = None, force_ids: Iterable[int] | None = None) -> int:

@@ -141,6 +141,23 @@ def test_a_recorded_reply_leaves_the_feed(client, world, liaison_user, staff_use
     own = world["own"]
     uid = f"reply-{own.finding.inspection_id}-{own.force_id}@testserver"
     assert uid in events(client, token)
+    services.report_reply_record(
+        inspection=own.finding.inspection,
+        force=own.force,
+        user=staff_user,
+        published_on=TODAY,
+        url="https://example.org/pcc/comments",
+    )
+    assert uid not in events(client, token)
+
+
+def test_a_reply_recorded_round_the_services_leaves_the_cached_feed_too(client, world, liaison_user, staff_user):
+    """The feed is cached until the data changes: a save in the Django admin drops it as well."""
+    token = calendar_feed_reset(user=liaison_user)
+    own = world["own"]
+    uid = f"reply-{own.finding.inspection_id}-{own.force_id}@testserver"
+    assert uid in events(client, token)
+    assert uid in events(client, token)  # from the cache
     factories.ReportReplyFactory(inspection=own.finding.inspection, force=own.force, recorded_by=staff_user)
     assert uid not in events(client, token)
 
@@ -205,3 +222,36 @@ def test_the_feed_takes_a_fixed_number_of_queries(client, manager_user, forces, 
     with django_assert_max_num_queries(8):
         got = events(client, token, "?region=North+East")
     assert len([uid for uid in got if uid.startswith("item-")]) == forces * 3
+
+
+def test_hostile_text_reads_back_as_written_and_long_lines_are_folded():
+    """The feed's text is escaped and folded by hand (calendars/ical.py): read back by the
+    `icalendar` library, every value is what went in (control characters, which iCalendar cannot
+    carry, left out), and no line is longer than 75 octets."""
+    from calendars.ical import feed_calendar
+    from calendars.selectors import FeedEvent
+
+    text = 'Vetting; "checks", a\\b, Ünïcödé ✓ 😀\nsecond line\r\nthird\x07 ' + "é" * 60
+    event = FeedEvent(
+        uid="item-1-target@example.org",
+        day=dt.date(2027, 3, 31),
+        summary="Cleveland Police · NCPI-2017-CLE R3: target date; =cmd|' /C calc'!A0",
+        description=text,
+        url="https://example.org/recommendations/1/",
+        sequence=4,
+        last_modified=dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    body = feed_calendar(name="North East, and more; really", events=[event])
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert body.endswith(b"\r\n") and b"\x07" not in body
+    calendar = Calendar.from_ical(body)
+    # An X- property's value is TEXT by convention: escaped like the others.
+    assert b"X-WR-CALNAME:Recommendation Tracker: North East\\, and more\\; really\r\n" in body
+    (parsed,) = calendar.walk("VEVENT")
+    assert str(parsed["SUMMARY"]) == event.summary
+    expected = text.replace("\r\n", "\n").replace("\x07", "") + "\n\n" + event.url
+    assert str(parsed["DESCRIPTION"]) == expected
+    assert parsed.decoded("DTSTART") == dt.date(2027, 3, 31)
+    assert parsed.decoded("DTEND") == dt.date(2027, 4, 1)
+    assert int(parsed["SEQUENCE"]) == 4
+    assert parsed.decoded("LAST-MODIFIED") == event.last_modified
