@@ -65,6 +65,12 @@ class LinkScope:
             self._opens[key] = self.sees_everything or visible().filter(pk=pk).exists()
         return self._opens[key]
 
+    def known_visible(self, objects) -> None:
+        """These objects came from the reader's own *_visible_to selector (a list page's rows):
+        their links need no query each."""
+        for obj in objects:
+            self._opens[(type(obj), obj.pk)] = True
+
     def may_open_force(self, *, slug: str) -> bool:
         """The force page's own check: the slug among forces_visible_to."""
         return self.sees_everything or slug in self._visible_force_slugs()

@@ -15,6 +15,7 @@ from core.selectors import get_visible_or_404
 from core.tables import paginate
 from inspections import rules, selectors
 from inspections.filters import InspectionFilter, ItemFilter, ReviewFilter, selected_filters
+from inspections.links import link_scope
 from inspections.models import ReportReply
 from inspections.tables import FindingItemTable, InspectionTable, ItemTable, ReviewTable
 from inspections.views.findings import finding_rollup
@@ -55,16 +56,21 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     inspections = selectors.inspections_visible_to(user=request.user).select_related("programme")
     filterset = InspectionFilter(request.GET or None, queryset=inspections, user=request.user)
     today = london_today()
-    # One grouped query for every inspection's counts, over the items the user may see.
-    counts = {
-        row["finding__inspection_id"]: row
+    counts: dict[int, dict] = {}
+    table = InspectionTable(filterset.qs, counts=counts, order_by=request.GET.get("sort") or "-published_on")
+    paginate(request, table, per_page=PER_PAGE)
+    shown = [row.record for row in table.page.object_list]
+    # The rows are the reader's own visible inspections: their links need no check each.
+    link_scope(request).known_visible(shown)
+    # One grouped query for the counts of the inspections on this page, over the items the user may see.
+    counts.update(
+        (row["finding__inspection_id"], row)
         for row in selectors.items_visible_to(user=request.user)
+        .filter(finding__inspection_id__in=[inspection.pk for inspection in shown])
         .order_by()
         .values("finding__inspection_id")
         .annotate(open=Count("id", filter=rules.open_q()), overdue=Count("id", filter=rules.overdue_q(today=today)))
-    }
-    table = InspectionTable(filterset.qs, counts=counts, order_by=request.GET.get("sort") or "-published_on")
-    paginate(request, table, per_page=PER_PAGE)
+    )
     return render(
         request,
         "inspections/inspection_list.html",
