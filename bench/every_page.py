@@ -210,10 +210,13 @@ def timed(http: Http, path: str, runs: int, before=None) -> tuple[list[float], i
     return samples, status, len(body), kind, body
 
 
-def floor_of(client: Client, path: str, runs: int, *, clear_cache: bool) -> list[float]:
-    """The statements the page ran, executed bare on a cursor (transaction control left out)."""
+def floor_of(client: Client, path: str, runs: int, *, clear_cache: bool, before=None) -> list[float]:
+    """The statements the page ran, executed bare on a cursor (transaction control left out); for
+    a page timed straight after a write, the statements it ran straight after one."""
     if clear_cache:
         cache.clear()
+    if before:
+        before()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         if hasattr(response, "streaming_content"):
@@ -488,7 +491,9 @@ def measure(name, variant, role, path, page, *, runs, http, client, admin_path, 
         row["csv_rows"] = max(body.count(b"\n") - 1, 0)
         row["rows_per_s"] = row["csv_rows"] / max(row["median"] / 1000, 1e-6)
     if status == 200 and not row["file"]:
-        row["floor"] = statistics.median(floor_of(client, path, min(runs, 5), clear_cache=public))
+        row["floor"] = statistics.median(
+            floor_of(client, path, min(runs, 5), clear_cache=public, before=None if public else before)
+        )
     if admin_path:
         admin_samples, admin_status, *_ = timed(admin_http, admin_path, max(3, runs // 2))
         if admin_status == 200:

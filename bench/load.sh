@@ -30,15 +30,19 @@ django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from accounts import two_factor
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 user, _ = User.objects.get_or_create(username="load.manager")
 user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.MANAGER]))
-session = SessionStore()
+session = import_module(settings.SESSION_ENGINE).SessionStore(user_agent="wrk", ip="127.0.0.1")
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+# Past the second step of signing in, as the code page leaves it: otherwise every request would be
+# answered by a redirect to the code page.
+session[two_factor.SESSION_KEY] = two_factor.BY_CODE
 session.create()
 print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
 PY
@@ -51,6 +55,11 @@ for _ in $(seq 1 50); do
   curl -fsS -o /dev/null -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/" && break
   sleep 0.2
 done
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/")
+if [ "$STATUS" != "200" ]; then
+  echo "bench/load.sh: the dashboard answered ${STATUS}, not 200, for the signed-in session (var/load-gunicorn.log)" >&2
+  exit 2
+fi
 # Warm every worker (and the shared cache) before measuring.
 for _ in $(seq 1 10); do curl -fsS -o /dev/null -H "Cookie: ${COOKIE}" "http://127.0.0.1:${PORT}/"; done
 

@@ -156,7 +156,9 @@ class Context:
         from django.db.models import Count
 
         from calendars.services import calendar_feed_reset
+        from core.dates import london_today
         from forces.models import Force
+        from imports.models import ImportBatch
         from imports.services import import_batch_confirm, import_batch_create
         from imports.views import COLUMNS, TEMPLATE_ROWS, _template_cells
         from inspections.models import ExtensionRequest, TrackedItem
@@ -178,7 +180,9 @@ class Context:
             user=self.lead, inspection=None, data="\n".join(lines).encode(), name="findings-template.csv"
         )
         import_batch_confirm(batch=queued, user=self.lead)
-        self.extra["queued_batch"] = str(queued.pk)
+        # Its progress page (a batch still in preview would be sent back to the preview).
+        latest = ImportBatch.objects.exclude(state=ImportBatch.State.PREVIEW).order_by("-created_at").first()
+        self.extra["queued_batch"] = str((latest or queued).pk)
         # Evidence and a request for more time, from the liaison officer, on other open items.
         others = list(
             TrackedItem.objects.filter(force=self.force, status="in_progress")
@@ -190,17 +194,17 @@ class Context:
             item_update_post(
                 item=others[0], user=self.liaison, version=others[0].version, narrative="Evidence.", files=[pdf]
             )
-            del self.__dict__["evidence"]
+            self.__dict__.pop("evidence", None)
         if not ExtensionRequest.objects.filter(decision="pending").exists():
             item = others[1]
             extension_request(
                 item=item,
                 user=self.liaison,
                 version=item.version,
-                requested_date=item.current_target_date + dt.timedelta(days=90),
+                requested_date=max(item.current_target_date, london_today()) + dt.timedelta(days=90),
                 reason="More time for the benchmark.",
             )
-            del self.__dict__["pending_extension_item"]
+            self.__dict__.pop("pending_extension_item", None)
         small = Force.objects.annotate(n=Count("items")).filter(n__gt=0).order_by("n").first()
         job = paper_job_request(user=self.lead, force=small, item_count=small.n)
         paper_job_build(job_id=job.pk)
@@ -411,7 +415,7 @@ PAGES: dict[str, Page] = {
     "imports:template_xlsx": Page(lambda c: one("", _reverse("imports:template_xlsx"))),
     "imports:history_template_csv": Page(lambda c: one("", _reverse("imports:history_template_csv"))),
     "imports:preview": Page(lambda c: one("", _reverse("imports:preview", pk=c.extra["batch"]))),
-    "imports:progress": Page(lambda c: one("waiting", _reverse("imports:progress", pk=c.extra["queued_batch"]))),
+    "imports:progress": Page(lambda c: one("", _reverse("imports:progress", pk=c.extra["queued_batch"]))),
     # Inspections, findings, items.
     "inspections:item_list": Page(_items_variants, roles=LEAD_LIAISON, is_list=True, admin=_items_admin),
     "inspections:inspection_list": Page(

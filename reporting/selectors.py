@@ -7,7 +7,7 @@ so a headline's link opens exactly the items it counts."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from inspections import rules
 from inspections.models import (
@@ -199,19 +199,32 @@ def liaison_force_summaries(*, items: QuerySet[TrackedItem], today: dt.date) -> 
 def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: int) -> list[TrackedItem]:
     """What needs a liaison officer now: claims the inspectorate returned (back in progress, with a
     "returned" event; first), then what is overdue or due in 30 days, soonest first. Items they
-    have submitted for closure wait on the inspectorate, not on them. One query."""
-    returned = ItemEvent.objects.filter(item=OuterRef("pk"), kind=ItemEvent.Kind.RETURNED)
-    return list(
-        items.annotate(was_returned=Exists(returned))
-        .filter(
-            rules.overdue_q(today=today)
-            | rules.due_soon_q(today=today)
-            | Q(status=TrackedItem.Status.IN_PROGRESS, was_returned=True)
-        )
-        .exclude(status=TrackedItem.Status.SUBMITTED)
-        .select_related("finding__inspection", "force", "finding")
-        .order_by("-was_returned", "current_target_date", "id")[:limit]
+    have submitted for closure wait on the inspectorate, not on them.
+
+    Two queries, each read in target-date order and stopped at `limit`: a force can have
+    thousands of overdue items, and one query ordered by "was it returned" first would have to
+    check every one of them for a returned event before it could sort."""
+    related = ("finding__inspection", "force", "finding")
+    returned_ids = ItemEvent.objects.filter(kind=ItemEvent.Kind.RETURNED).values("item_id")
+    returned = list(
+        items.filter(status=TrackedItem.Status.IN_PROGRESS, pk__in=returned_ids)
+        .select_related(*related)
+        .order_by("current_target_date", "id")[:limit]
     )
+    for item in returned:
+        item.was_returned = True
+    due = (
+        list(
+            items.filter(rules.overdue_q(today=today) | rules.due_soon_q(today=today))
+            .exclude(status=TrackedItem.Status.SUBMITTED)
+            .exclude(pk__in=[item.pk for item in returned])
+            .select_related(*related)
+            .order_by("current_target_date", "id")[: limit - len(returned)]
+        )
+        if len(returned) < limit
+        else []
+    )
+    return returned + due
 
 
 # --- Implementation rates ------------------------------------------------------------------------------

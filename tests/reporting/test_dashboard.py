@@ -182,6 +182,39 @@ def test_liaison_dashboard_is_their_forces_version(client, liaison_user, force, 
     assert "Overdue by force" not in html
 
 
+def test_liaison_needs_now_puts_returned_claims_first_then_the_soonest_once_each(force, other_force):
+    from reporting.selectors import liaison_needs_now
+
+    def item(reference, days, status="in_progress", at=force):
+        return factories.TrackedItemFactory(
+            force=at,
+            status=status,
+            submitted_on=TODAY if status == "submitted" else None,
+            finding=factories.FindingFactory(reference=reference, target_date=TODAY + dt.timedelta(days=days)),
+        )
+
+    late_return = item("RET-LATE", 200)
+    overdue_return = item("RET-OVERDUE", -50)
+    for returned in (late_return, overdue_return):
+        factories.ItemEventFactory(item=returned, kind="returned")
+    item("OLDEST", -400)
+    item("SOON", 10)
+    item("WAITING", -30, status="submitted")
+    item("LATER", 300)
+    item("ELSEWHERE", -500, at=other_force)
+    items = TrackedItem.objects.filter(force=force)
+    got = [i.finding.reference for i in liaison_needs_now(items=items, today=TODAY, limit=20)]
+    assert got == ["RET-OVERDUE", "RET-LATE", "OLDEST", "SOON"]
+    assert [i.finding.reference for i in liaison_needs_now(items=items, today=TODAY, limit=3)] == got[:3]
+    assert [i.finding.reference for i in liaison_needs_now(items=items, today=TODAY, limit=1)] == got[:1]
+    assert [getattr(i, "was_returned", False) for i in liaison_needs_now(items=items, today=TODAY, limit=20)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
 def test_liaison_needs_now_lists_returned_claims(client, liaison_user, force):
     returned = factories.TrackedItemFactory(
         force=force,
@@ -209,8 +242,9 @@ def test_liaison_dashboard_query_count_does_not_grow(
     client.force_login(liaison_user)
     # +3: the theme filter's options, by theme, implementation rates; +2: the forces whose pages the
     # links may open (inspections/links.py); +2 since the maintained summary: whether the force's
-    # figures are out of date, and whether the user sees embargoed inspections (their forces again)
-    with django_assert_num_queries(22):
+    # figures are out of date, and whether the user sees embargoed inspections (their forces again);
+    # +1: what needs them now in two queries (returned claims, then what is overdue or due soon)
+    with django_assert_num_queries(23):
         response = client.get(reverse("dashboard"))
     assert "What needs you now" in response.content.decode()
 
