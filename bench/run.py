@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["sweep", "pages", "import_history", "api_depth"]
+BENCHMARKS = ["sweep", "pages", "import_history", "api_depth", "every_page"]
 
 
 def main(argv: list[str]) -> int:
