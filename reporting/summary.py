@@ -263,8 +263,10 @@ def _count_minimums(rows: list[SummaryCell], *, today: dt.date) -> None:
 def mark_out_of_date(*, force_ids: Iterable[int]) -> None:
     """A write that went round the services (the Django admin, a shell): these forces' cells are
     recounted before anyone reads them, and the cached pages that show them are dropped."""
-    SummaryForce.objects.filter(force_id__in=set(force_ids), as_of__isnull=False).update(as_of=None)
-    data_changed()
+    force_ids = set(force_ids)
+    if force_ids:
+        SummaryForce.objects.filter(force_id__in=force_ids, as_of__isnull=False).update(as_of=None)
+        data_changed()
 
 
 def bring_up_to_date(*, today: dt.date | None = None, force_ids: Iterable[int] | None = None) -> int:

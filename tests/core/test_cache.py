@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.cache import CACHE_SECONDS, cached, data_changed, data_generation
 from inspections import services
 from inspections.models import TrackedItem
+from reporting.models import SummaryForce
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,13 @@ def test_an_unchanged_dashboard_is_served_from_the_cache_for_59_seconds_then_rec
         _open_item(force)
         client.force_login(staff_user)
         assert _headline(client, "open") == 1
-        # Written behind the services' back (no data_changed): only the cache's age can reveal it.
-        _open_item(force)
+        # Written behind everything's back (no signal, no data_changed: raw SQL or bulk_create,
+        # with the summary then marked stale by hand): only the cache's age can reveal it.
+        hidden = factories.TrackedItemFactory.build(
+            finding=factories.FindingFactory(target_date=dt.date(2027, 3, 31)), force=force
+        )
+        TrackedItem.objects.bulk_create([hidden])
+        SummaryForce.objects.filter(force=force).update(as_of=None)
         clock.shift(CACHE_SECONDS - 1)
         assert _headline(client, "open") == 1
         clock.shift(1)
