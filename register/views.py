@@ -367,16 +367,14 @@ def _download(rows, columns, *, fmt: str, filename: str, today) -> StreamingHttp
 
 def _download_items(request: HttpRequest, *, today):
     """The published items a download holds: all of them, or those the search's filters choose
-    (the same names and values as the search page's address). None when a filter is not valid."""
+    (the same names and values as the search page's address). A filter that is not valid gets a
+    400 response naming it, returned in place of the items."""
     items = selectors.public_items(today=today)
     if not request.GET:
         return items
     filterset = RegisterFilter(request.GET, queryset=items)
-    return filterset.qs if filterset.form.is_valid() else None
-
-
-def _download_refused(request: HttpRequest) -> HttpResponse:
-    filterset = RegisterFilter(request.GET, queryset=selectors.public_items(today=london_today()))
+    if filterset.form.is_valid():
+        return filterset.qs
     problems = "; ".join(
         f"{getattr(filterset.form.fields.get(name), 'label', None) or name}: {' '.join(errors)}"
         for name, errors in filterset.form.errors.items()
@@ -394,8 +392,8 @@ def register_download(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
         raise Http404("The register is published as .csv and .json")
     today = london_today()
     items = _download_items(request, today=today)
-    if items is None:
-        return _download_refused(request)
+    if isinstance(items, HttpResponse):
+        return items
     rows = selectors.register_rows(items=items, today=today, base_url=_base_url(request))
     return _download(rows, selectors.REGISTER_COLUMNS, fmt=fmt, filename="recommendations-register", today=today)
 
@@ -407,8 +405,8 @@ def trail_download(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
         raise Http404("The trail is published as .csv and .json")
     today = london_today()
     items = _download_items(request, today=today)
-    if items is None:
-        return _download_refused(request)
+    if isinstance(items, HttpResponse):
+        return items
     rows = selectors.trail_rows(items=items, base_url=_base_url(request))
     return _download(rows, selectors.TRAIL_COLUMNS, fmt=fmt, filename="recommendations-trail", today=today)
 

@@ -213,16 +213,14 @@ def liaison_needs_now(*, items: QuerySet[TrackedItem], today: dt.date, limit: in
     )
     for item in returned:
         item.was_returned = True
-    due = (
-        list(
-            items.filter(rules.overdue_q(today=today) | rules.due_soon_q(today=today))
-            .exclude(status=TrackedItem.Status.SUBMITTED)
-            .exclude(pk__in=[item.pk for item in returned])
-            .select_related(*related)
-            .order_by("current_target_date", "id")[: limit - len(returned)]
-        )
-        if len(returned) < limit
-        else []
+    if len(returned) >= limit:
+        return returned
+    due = list(
+        items.filter(rules.overdue_q(today=today) | rules.due_soon_q(today=today))
+        .exclude(status=TrackedItem.Status.SUBMITTED)
+        .exclude(pk__in=[item.pk for item in returned])
+        .select_related(*related)
+        .order_by("current_target_date", "id")[: limit - len(returned)]
     )
     return returned + due
 
