@@ -42,13 +42,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from django_setup import ROOT, django_setup
+from django_setup import ROOT, django_setup, session_cookie
 
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/5")
 django_setup(ALLOWED_HOSTS="testserver,127.0.0.1")
 
 import routes  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -100,22 +99,6 @@ def bench_users(force: Force) -> tuple[User, User]:
     liaison.groups.add(Group.objects.get(name=GROUP_NAMES[Role.LIAISON]))
     LiaisonMembership.objects.get_or_create(user=liaison, force=force)
     return lead, liaison
-
-
-def session_cookie(user: User) -> str:
-    """A session signed in as `user` and past the second step, made in the session store (what
-    the sign-in pages would leave), as the Cookie header."""
-    from importlib import import_module
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore(user_agent="bench", ip="127.0.0.1")
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[two_factor.SESSION_KEY] = two_factor.BY_CODE
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
 def test_client(user: User | None) -> Client:

@@ -23,28 +23,16 @@ export DEBUG=0 SECRET_KEY="${SECRET_KEY:-load-test-only-secret}" SECURE_SSL_REDI
 
 # A signed-in session for a manager (sees everything), made directly in the session store.
 COOKIE=$(.venv/bin/python - <<'PY'
-import os
-import django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django.setup()
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+import sys
+sys.path.insert(0, "bench")
+from django_setup import django_setup, session_cookie
+django_setup()
 from django.contrib.auth.models import Group
-from importlib import import_module
-from accounts import two_factor
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 user, _ = User.objects.get_or_create(username="load.manager")
 user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.MANAGER]))
-session = import_module(settings.SESSION_ENGINE).SessionStore(user_agent="wrk", ip="127.0.0.1")
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b.lower())
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-# Past the second step of signing in, as the code page leaves it: otherwise every request would be
-# answered by a redirect to the code page.
-session[two_factor.SESSION_KEY] = two_factor.BY_CODE
-session.create()
-print(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+print(session_cookie(user))
 PY
 )
 
