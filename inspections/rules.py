@@ -86,17 +86,23 @@ def overdue_here_q(*, today: dt.date) -> Q:
     return overdue_q(today=today) & Q(current_target_date__gte=F("entered_on"))
 
 
-def overdue_review_cutoff() -> dt.datetime:
-    """An item last reviewed by a manager before this moment is due another overdue review."""
-    return timezone.now() - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS)
+def overdue_review_cutoff(*, today: dt.date) -> dt.datetime:
+    """An item last reviewed by a manager before this moment is due another overdue review on
+    `today`: the start of the day OVERDUE_REVIEW_INTERVAL_DAYS - 1 days ago, in London. An item
+    reviewed on 1 June (at any hour) is due again for the whole of 1 July with a 30-day interval.
+    Counted in days, not to the minute, so the count of items awaiting review changes only with a
+    write or with the date, like every other figure the maintained summary keeps."""
+    first_day_not_due = today - dt.timedelta(days=settings.OVERDUE_REVIEW_INTERVAL_DAYS - 1)
+    return timezone.make_aware(dt.datetime.combine(first_day_not_due, dt.time.min))
 
 
 def awaiting_overdue_review_q(*, today: dt.date) -> Q:
-    """The managers' overdue review queue: overdue, and never reviewed or last reviewed more than
-    OVERDUE_REVIEW_INTERVAL_DAYS ago (to the minute; TrackedItem.latest_overdue_review_at, written
-    with each review). The queue, its counts and the dashboard's "await review" all read this."""
+    """The managers' overdue review queue: overdue, and never reviewed or last reviewed
+    OVERDUE_REVIEW_INTERVAL_DAYS or more days ago (overdue_review_cutoff;
+    TrackedItem.latest_overdue_review_at, written with each review). The queue, its counts and the
+    dashboard's "await review" (kept in the maintained summary) all read this."""
     return overdue_q(today=today) & (
-        Q(latest_overdue_review_at__isnull=True) | Q(latest_overdue_review_at__lt=overdue_review_cutoff())
+        Q(latest_overdue_review_at__isnull=True) | Q(latest_overdue_review_at__lt=overdue_review_cutoff(today=today))
     )
 
 

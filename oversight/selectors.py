@@ -112,13 +112,6 @@ def meeting_pack_items(*, items: QuerySet[TrackedItem], today: dt.date) -> Query
     )
 
 
-def awaiting_review_count(*, items: QuerySet[TrackedItem], today: dt.date, overdue_total: int) -> int:
-    """How many of these items await a manager's overdue review: the queue's own membership
-    (rules.awaiting_overdue_review_q), counted from item_awaiting_review_idx. (`overdue_total`, the
-    caller's overdue count, is no longer needed: the count no longer subtracts the reviewed.)"""
-    return items.filter(rules.awaiting_overdue_review_q(today=today)).count()
-
-
 def review_queue_totals(*, items: QuerySet[TrackedItem], today: dt.date) -> dict:
     """The queue's figures over these (filtered) queue items: items, forces, and how many became
     overdue under the tracker and how many arrived overdue (rules.OVERDUE_ORIGINS), grouped by

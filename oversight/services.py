@@ -8,13 +8,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from core.cache import data_changed
 from core.dates import date_bounds, long_date
 from core.refusals import Refusal
 from core.text import is_blank
 from core.urls import item_url
 from inspections import rules
 from inspections.models import ItemEvent, TrackedItem
+from inspections.signals import counted_items_changing
 from inspections.wording import finding_name, item_heading, item_subject, lower_first
 from notifications.services import message_enqueue
 from oversight.models import OverdueReview
@@ -95,7 +95,6 @@ def overdue_reviews_record(
         if not_overdue:
             names = ", ".join(f"{i.finding.reference} ({i.force.name})" for i in not_overdue[:5])
             raise ReviewError(f"These items are no longer overdue, so they cannot be reviewed here: {names}.")
-        data_changed()
         bodies = governing_bodies(items=locked, today=today)
         if decision == OverdueReview.Decision.ESCALATE_GOVERNOR:
             ungoverned = [item for item in locked if item.force_id not in bodies]
@@ -119,9 +118,10 @@ def overdue_reviews_record(
         )
         # The queue reads the latest review from the item (rules.awaiting_overdue_review_q). Not a
         # transition: the item's version stays, so nobody's open form of the item goes stale.
-        TrackedItem.objects.filter(pk__in=[item.pk for item in locked]).update(
-            latest_overdue_review_at=now, latest_overdue_decision=decision
-        )
+        # The review moves the items out of the maintained count of those awaiting review.
+        reviewed = TrackedItem.objects.filter(pk__in=[item.pk for item in locked])
+        with counted_items_changing(items=reviewed):
+            reviewed.update(latest_overdue_review_at=now, latest_overdue_decision=decision)
         ItemEvent.objects.bulk_create(
             ItemEvent(
                 item=item,

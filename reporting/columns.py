@@ -28,14 +28,16 @@ def trend_column(kind: str, month_index: int) -> str:
 
 TREND_KINDS = ("open", "overdue", "closed")
 
-# Counted per item: the headlines, the overdue figure by origin, the ageing bands, and the totals
-# the tables beside them need.
+# Counted per item: the headlines, the overdue figure by origin, the ageing bands, the totals the
+# tables beside them need, and how many overdue items await a manager's overdue review
+# (rules.awaiting_overdue_review_q: the review queue's own count).
 COUNT_COLUMNS = (
     *rules.HEADLINES,
     *rules.OVERDUE_ORIGINS,
     *(ageing_column(band) for band in AGEING_BANDS),
     "total",
     "complete",
+    "awaiting_review",
 )
 TREND_COLUMNS = tuple(trend_column(kind, i) for i in range(TREND_MONTHS) for kind in TREND_KINDS)
 

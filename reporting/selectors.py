@@ -58,6 +58,7 @@ def headline_aggregates(*, today: dt.date) -> dict:
     aggregates |= {
         "total": Count("id"),
         "complete": Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
+        "awaiting_review": Count("id", filter=rules.awaiting_overdue_review_q(today=today)),
         # The earliest current target of an open item: the oldest overdue target when it is before today.
         "min_open_target": Min("current_target_date", filter=rules.open_q()),
     }

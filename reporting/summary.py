@@ -330,7 +330,8 @@ def dashboard_figures(
 ) -> dict:
     """The dashboard's figures for a scope and its filters, from the cells: the headlines and
     ageing (Headlines), the trend, the tables by force, programme and theme, and the rates by year
-    of publication. The same values as the recount functions over the same items. With
+    of publication, and how many overdue items await a manager's review. The same values as the
+    recount functions over the same items. With
     `with_force_summaries`, also each force's summary over the whole scope (force_summaries)."""
     force_ids = None if force_ids is None else list(force_ids)
     bring_up_to_date(today=today, force_ids=force_ids)
@@ -367,6 +368,7 @@ def dashboard_figures(
     return {
         "summaries": summaries,
         "numbers": headlines_from(totals),
+        "awaiting_review": totals["awaiting_review"] or 0,
         "trend": trend_from(totals, today=today),
         "by_force": by_force,
         "by_programme": by_programme,

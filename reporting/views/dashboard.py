@@ -14,7 +14,7 @@ from core.tables import paginate
 from inspections import selectors
 from inspections.filters import DashboardFilter, selected_filters
 from inspections.rules import HEADLINES, OVERDUE_ORIGINS, quarter_start
-from oversight.selectors import awaiting_review_count, escalations_recent
+from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
 from reporting import summary
 from reporting.chart import rates_svg, trend_svg
@@ -159,11 +159,8 @@ def _figures(*, user, filterset, items, today) -> dict:
         programme=chosen.get("programme"),
         theme=chosen.get("theme"),
     )
-    numbers = figures["numbers"]
     return figures | {
-        "awaiting_review": None
-        if user.is_liaison
-        else awaiting_review_count(items=items, today=today, overdue_total=numbers.counts["overdue"]),
+        "awaiting_review": None if user.is_liaison else figures["awaiting_review"],
         "escalations": None if user.is_liaison else list(escalations_recent(user=user).filter(item__in=items)[:10]),
     }
 

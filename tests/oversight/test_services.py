@@ -9,6 +9,7 @@ from notifications.models import Message
 from oversight.models import OverdueReview
 from oversight.selectors import meeting_pack_items, review_queue, selection_fingerprint
 from oversight.services import ReviewError, StaleSelection, overdue_reviews_record
+from reporting import summary
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +47,13 @@ def test_queue_holds_overdue_items_never_reviewed_worst_first(manager_user, forc
     assert list(review_queue(user=manager_user, today=TODAY)) == [concern, worst, mild]
 
 
-def test_queue_membership_around_the_30_day_edge(manager_user, force, time_machine):
+def test_queue_membership_around_the_30_day_edge_counted_in_london_days(manager_user, force, time_machine):
     item = overdue_item(force)
-    record([item], manager_user)
+    record([item], manager_user)  # 1 June, 11:00 in London
     assert item not in review_queue(user=manager_user, today=TODAY)
-    time_machine.move_to(dt.datetime(2026, 7, 1, 9, 59, tzinfo=dt.UTC), tick=False)
-    assert item not in review_queue(user=manager_user, today=dt.date(2026, 7, 1))  # 29 days 23 hours 59 minutes
-    time_machine.move_to(dt.datetime(2026, 7, 1, 10, 1, tzinfo=dt.UTC), tick=False)
+    time_machine.move_to(dt.datetime(2026, 6, 30, 22, 59, tzinfo=dt.UTC), tick=False)  # 30 June, 23:59
+    assert item not in review_queue(user=manager_user, today=dt.date(2026, 6, 30))
+    time_machine.move_to(dt.datetime(2026, 6, 30, 23, 0, tzinfo=dt.UTC), tick=False)  # 1 July, 00:00
     assert item in review_queue(user=manager_user, today=dt.date(2026, 7, 1))
 
 
@@ -227,3 +228,21 @@ def test_the_migration_backfills_the_latest_review(manager_user, force, time_mac
     never.refresh_from_db()
     assert (item.latest_overdue_decision, item.latest_overdue_review_at) == ("accept_plan", timezone.now())
     assert (never.latest_overdue_decision, never.latest_overdue_review_at) == ("", None)
+
+
+def test_a_review_moves_the_maintained_count_awaiting_review_in_its_transaction(manager_user, force, time_machine):
+    first, second = overdue_item(force), overdue_item(force, days=40)
+    summary.recount()
+
+    def awaiting(today):
+        return summary.dashboard_figures(force_ids=None, embargo_visible=True, today=today)["awaiting_review"]
+
+    assert awaiting(TODAY) == 2
+    record([first], manager_user)
+    # Kept exact by the review itself: the stored cells already equal a recount, before any read.
+    assert summary.differences(today=TODAY) == []
+    assert awaiting(TODAY) == 1
+    time_machine.move_to(dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+    assert awaiting(dt.date(2026, 7, 1)) == 2  # the interval has passed: back in the count
+    assert summary.differences(today=dt.date(2026, 7, 1)) == []
+    assert second.pk in set(review_queue(user=manager_user, today=dt.date(2026, 7, 1)).values_list("pk", flat=True))

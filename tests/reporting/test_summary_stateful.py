@@ -24,10 +24,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from accounts.roles import GROUP_NAMES, Role
 from core.dates import london_today
 from forces.models import Force
-from inspections import selectors, services
+from inspections import rules, selectors, services
 from inspections.models import Finding, Inspection, ItemStatus, Theme, TrackedItem
 from inspections.overdue.sweep import sweep_run
 from inspections.services import FindingDraft, InspectionFields, TransitionRefused
+from oversight.models import OverdueReview
+from oversight.services import overdue_reviews_record
 from reporting import summary
 from reporting.selectors import (
     dashboard_by_force,
@@ -65,6 +67,7 @@ def recount_figures(items, *, today: dt.date, theme=None) -> dict:
         "by_programme": list(dashboard_by_programme(items=items, today=today)),
         "by_theme": dashboard_by_theme(items=items, today=today, theme=theme),
         "rates": implementation_rates(items=items, by="year", today=today),
+        "awaiting_review": items.filter(rules.awaiting_overdue_review_q(today=today)).count(),
     }
 
 
@@ -199,6 +202,23 @@ class SummaryMachine(RuleBasedStateMachine):
             services.item_close(item=item, user=self.staff, version=item.version, status=status, note="Overtaken.")
         except REFUSALS:
             pass
+        self.strict = True
+
+    @rule(index=st.integers(0, 200), many=st.booleans())
+    def overdue_reviewed(self, index, many):
+        # A manager's overdue review takes the items out of the count awaiting review for a time.
+        overdue = list(TrackedItem.objects.filter(rules.overdue_q(today=self.today)).order_by("pk"))
+        if not overdue:
+            return
+        chosen = overdue[index % len(overdue) :][: 3 if many else 1]
+        overdue_reviews_record(
+            items=chosen,
+            reviewer=self.staff,
+            decision=OverdueReview.Decision.KEEP_MONITORING,
+            note="",
+            next_review_on=self.today + dt.timedelta(days=30),
+            today=self.today,
+        )
         self.strict = True
 
     @rule(index=st.integers(0, 200))
