@@ -44,3 +44,10 @@ if os.environ.get("LOG_FORMAT") == "json":
     logconfig_dict = _config
 elif os.environ.get("LOG_FORMAT", "plain") not in LOG_FORMATS:
     raise SystemExit(f"LOG_FORMAT={os.environ['LOG_FORMAT']!r} is not one of: {', '.join(LOG_FORMATS)}.")
+
+
+def post_worker_init(worker) -> None:
+    """Each worker compiles the templates and connects before its first request (core/warm.py)."""
+    from core.warm import warm_up
+
+    warm_up()

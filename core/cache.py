@@ -91,6 +91,14 @@ def data_changed(*, committed: bool = False) -> None:
         transaction.on_commit(_bump)
 
 
+def content_key(name: str, parts: dict) -> str:
+    """A key of `name` for these parts alone, in no generation: for HTML rendered from nothing but
+    `parts` (the figures themselves among them), which a write that leaves them as they were need
+    not render again."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()[:32]
+    return f"{_prefix()}:{name}:content:{digest}"
+
+
 def cache_key(name: str, parts: dict) -> str:
     """The key of `name` for these parts (scope, filters, day) in the current generation; also the
     key of a template fragment that shows it ({% cache 60 name key %})."""

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from core.cache import CACHE_SECONDS, cache_key, cached
+from core.cache import CACHE_SECONDS, cached, content_key
 from core.dates import london_today
 from core.tables import paginate
 from inspections import selectors
@@ -50,8 +50,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     given = {key: request.GET.getlist(key) for key in FILTER_KEYS if key in request.GET}
     parts = {"scope": "all" if national else f"user:{user.pk}", "filters": given, "today": today}
     figures = cached("dashboard", parts, lambda: _figures(user=user, filterset=filterset, items=items, today=today))
-    # The HTML that shows them (tables sorted and paged by the query string) is cached as well.
-    fragment_key = cache_key("dashboard-html", {**parts, "query": request.GET.urlencode()})
+    # The HTML that shows them (tables sorted and paged by the query string) is cached by what it
+    # is rendered from: a write that leaves the figures as they were (most progress updates) finds
+    # the same HTML still cached.
+    fragment_key = content_key(
+        "dashboard-html", {**parts, "query": request.GET.urlencode(), "figures": _rendered_from(figures)}
+    )
     numbers = figures["numbers"]
     headlines = [
         {
@@ -162,6 +166,29 @@ def _figures(*, user, filterset, items, today) -> dict:
     return figures | {
         "awaiting_review": None if user.is_liaison else figures["awaiting_review"],
         "escalations": None if user.is_liaison else list(escalations_recent(user=user).filter(item__in=items)[:10]),
+    }
+
+
+def _rendered_from(figures: dict) -> dict:
+    """The figures as the cached HTML shows them: plain values, and each escalation by what its row
+    shows (the date, force, item, decision and reviewer)."""
+    escalations = figures["escalations"]
+    return figures | {
+        "escalations": None
+        if escalations is None
+        else [
+            (
+                review.pk,
+                review.reviewed_at.isoformat(),
+                review.decision,
+                review.item_id,
+                review.item.finding.reference,
+                review.item.finding.inspection.reference,
+                review.item.force.name,
+                str(review.reviewer),
+            )
+            for review in escalations
+        ]
     }
 
 

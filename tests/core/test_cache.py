@@ -103,3 +103,30 @@ def test_a_filtered_dashboard_never_shares_the_national_figures(client, staff_us
         # An invalid value beside a valid one gets its own entry, never the national one's.
         assert open_count({"region": "South East", "programme": "no-such"}) != 3
         assert _headline(client, "open") == 3
+
+
+def test_the_dashboard_html_is_rendered_again_only_when_the_figures_it_shows_change(
+    client, staff_user, liaison_user, force
+):
+    with time_machine.travel(START, tick=False):
+        item = _open_item(force)
+        TrackedItem.objects.filter(pk=item.pk).update(status="in_progress")
+        factories.TrackedItemFactory(finding=factories.FindingFactory(target_date=dt.date(2027, 3, 31)), force=force)
+        SummaryForce.objects.filter(force=force).update(as_of=None)
+        client.force_login(staff_user)
+
+        def tables_rendered() -> bool:
+            response = client.get(reverse("dashboard"))
+            return "tables/govuk_table.html" in [t.name for t in response.templates]
+
+        assert tables_rendered()
+        assert not tables_rendered()  # the same figures: the cached HTML
+        item.refresh_from_db()
+        services.item_update_post(item=item, user=liaison_user, version=item.version, narrative="Training began.")
+        # A write, and the figures were counted again, but they are what they were: the same HTML.
+        assert not tables_rendered()
+        assert _headline(client, "open") == 2
+        item.refresh_from_db()
+        services.item_close(item=item, user=staff_user, version=item.version, status="withdrawn", note="Replaced.")
+        assert tables_rendered()
+        assert _headline(client, "open") == 1
