@@ -17,7 +17,9 @@ command -v wrk >/dev/null || { echo "bench/register_load.sh needs wrk: apt-get i
 
 export DEBUG=0 SECRET_KEY="${SECRET_KEY:-load-test-only-secret}" SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 \
   CSRF_COOKIE_SECURE=0 ALLOWED_HOSTS=127.0.0.1 STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
-  BIND="127.0.0.1:${PORT}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}" REGISTER_RATE_LIMIT=0
+  BIND="127.0.0.1:${PORT}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}" REGISTER_RATE_LIMIT=0 \
+  SITE_URL="http://127.0.0.1:${PORT}" EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend}" \
+  SINGLE_MACHINE="${SINGLE_MACHINE:-1}"
 
 FORCE=$(.venv/bin/python - <<'PY'
 import os
