@@ -139,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "fragment_seconds": CACHE_SECONDS,
     }
     if user.is_liaison:
-        context |= _liaison_context(summaries=figures["summaries"], items=scoped, today=today)
+        context |= _liaison_context(user=user, summaries=figures["summaries"], items=scoped, today=today)
     else:
         context |= _oversight_context(
             awaiting_review=figures["awaiting_review"], escalations=figures["escalations"], base=base
@@ -201,12 +201,28 @@ def _oversight_context(*, awaiting_review: int, escalations: list, base: dict) -
     }
 
 
-def _liaison_context(*, summaries, items, today) -> dict:
-    """What a liaison officer needs now: claims returned to them, and what is overdue or due soon."""
+def _liaison_context(*, user, summaries, items, today) -> dict:
+    """What a liaison officer needs now: claims returned to them, and what is overdue or due soon.
+    Its HTML is cached by what it is rendered from: every field of each row's item, finding,
+    inspection and force, the reader and the day."""
     needs_now = liaison_needs_now(items=items, today=today, limit=NEEDS_NOW_LIMIT)
     table = NeedsNowTable(list(needs_now), today=today, orderable=False)
     return {
         "summaries": summaries,
         "needs_now": table,
         "needs_now_limit": NEEDS_NOW_LIMIT,
+        "needs_now_key": content_key(
+            "dashboard-needs-now",
+            {"user": user.pk, "today": today, "rows": [_fields_of(item) for item in needs_now]},
+        ),
     }
+
+
+def _fields(instance) -> dict:
+    return {name: value for name, value in vars(instance).items() if not name.startswith("_")}
+
+
+def _fields_of(item) -> list[dict]:
+    """An item as its row shows it: its own fields (with what the query added, was_returned), its
+    finding's, inspection's and force's."""
+    return [_fields(item), _fields(item.finding), _fields(item.finding.inspection), _fields(item.force)]

@@ -130,3 +130,25 @@ def test_the_dashboard_html_is_rendered_again_only_when_the_figures_it_shows_cha
         services.item_close(item=item, user=staff_user, version=item.version, status="withdrawn", note="Replaced.")
         assert tables_rendered()
         assert _headline(client, "open") == 1
+
+
+def test_what_needs_a_liaison_officer_now_is_rendered_again_when_a_row_it_shows_changes(client, liaison_user, force):
+    with time_machine.travel(START, tick=False):
+        finding = factories.FindingFactory(target_date=dt.date(2026, 10, 31), text="Review the vetting backlog.")
+        factories.TrackedItemFactory(finding=finding, force=force, status="in_progress")
+        client.force_login(liaison_user)
+
+        def page():
+            response = client.get(reverse("dashboard"))
+            return response.content.decode(), [t.name for t in response.templates].count("tables/govuk_table.html")
+
+        html, rendered = page()
+        assert "Review the vetting backlog." in html and rendered >= 1
+        html, rendered = page()
+        assert rendered == 0  # every table on the page came from the cache
+        # Edited round the services: no figure moves, but the row shows the finding's text.
+        finding.text = "Review the custody backlog."
+        finding.save()
+        html, rendered = page()
+        assert rendered == 1
+        assert "Review the custody backlog." in html and "vetting backlog" not in html
