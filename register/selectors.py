@@ -20,6 +20,7 @@ from forces.models import Force
 from inspections import rules
 from inspections.models import CLOSED_STATUSES, Finding, Inspection, ItemEvent, ItemStatus, Theme, TrackedItem
 from register.slugs import reference_slug
+from reporting import summary
 
 # Above this many embargoed findings the exclusion is a subquery rather than a list of ids.
 _EMBARGO_LIST_MAX = 2000
@@ -71,25 +72,28 @@ def status_counts(*, items: QuerySet[TrackedItem], today: dt.date) -> dict[str, 
 
 
 def forces_with_public_counts(*, today: dt.date) -> list[dict]:
-    """Every force or body with published items: all, complete, open, overdue. One grouped query."""
-    rows = (
-        public_items(today=today)
-        .order_by()
-        .values("force_id")
-        .annotate(
-            total=Count("id"),
-            complete=Count("id", filter=rules.public_status_q("complete")),
-            open=Count("id", filter=rules.open_q()),
-            overdue=Count("id", filter=rules.overdue_q(today=today)),
-        )
-    )
-    counts = {row["force_id"]: row for row in rows}
-    result = []
-    for force in public_forces():
-        row = counts.get(force.pk)
-        if row:
-            result.append({"force": force, **row})
-    return result
+    """Every force or body with published items: all, complete, open, overdue, summed from the
+    maintained summary's cells out of embargo (reporting/summary.py)."""
+    counts = summary.public_counts_by_force(today=today)
+    return [{"force": force, **counts[force.pk]} for force in public_forces() if force.pk in counts]
+
+
+def published_counts(*, today: dt.date, force: Force | None = None) -> dict[str, int]:
+    """All, open, overdue and each public status's count of the published items (of one force),
+    from the maintained summary: status_counts over public_items, without counting them."""
+    return summary.public_counts(today=today, force_ids=None if force is None else [force.pk])
+
+
+def published_rates(*, by: str, today: dt.date) -> list:
+    """The implementation rates of the published items by "year", "programme", "force" or
+    "theme", from the maintained summary: reporting.selectors.implementation_rates over
+    public_items, without counting them."""
+    return summary.rates(by=by, force_ids=None, embargo_visible=False, today=today)
+
+
+def published_by_theme(*, today: dt.date) -> list[dict]:
+    """Per theme with open published items: all, open and overdue, from the maintained summary."""
+    return summary.public_by_theme(today=today)
 
 
 def force_inspections(*, force: Force, today: dt.date, limit: int = 50) -> list[dict]:

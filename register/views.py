@@ -24,7 +24,7 @@ from register.filters import RegisterFilter
 from register.http import public_page
 from register.slugs import reference_slug
 from reporting.chart import rates_svg
-from reporting.selectors import RATE_GROUPS, implementation_rates
+from reporting.selectors import RATE_GROUPS
 
 PER_PAGE = 25
 DOWNLOAD_FORMATS = ("csv", "json")
@@ -77,7 +77,7 @@ def finding_url(finding: Finding) -> str:
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     today = london_today()
-    counts = selectors.status_counts(items=selectors.public_items(today=today), today=today)
+    counts = selectors.published_counts(today=today)
     return render(
         request,
         "register/home.html",
@@ -126,7 +126,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = london_today()
     force = get_object_or_404(selectors.public_forces(), slug=slug)
     items = selectors.public_items(today=today).filter(force=force)
-    counts = selectors.status_counts(items=items, today=today)
+    counts = selectors.published_counts(today=today, force=force)
     page = _page(
         request,
         items.select_related("finding__inspection").order_by(
@@ -280,9 +280,7 @@ def item_detail(request: HttpRequest, slug: str, finding: str, force: str) -> Ht
 @public_page
 def theme_list(request: HttpRequest) -> HttpResponse:
     today = london_today()
-    from reporting.selectors import dashboard_by_theme
-
-    counts = {row["slug"]: row for row in dashboard_by_theme(items=selectors.public_items(today=today), today=today)}
+    counts = {row["slug"]: row for row in selectors.published_by_theme(today=today)}
     rows = [
         {"theme": theme, **counts.get(theme.slug, {"open": 0, "overdue": 0})} for theme in selectors.public_themes()
     ]
@@ -296,7 +294,7 @@ def implementation(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "year")
     if by not in RATE_GROUPS:
         by = "year"
-    rows = implementation_rates(items=selectors.public_items(today=today), by=by, today=today)
+    rows = selectors.published_rates(by=by, today=today)
     chart = None
     if by == "year" and rows:
         chart = rates_svg(

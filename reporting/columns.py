@@ -28,9 +28,17 @@ def trend_column(kind: str, month_index: int) -> str:
 
 TREND_KINDS = ("open", "overdue", "closed")
 
+
+def public_status_column(name: str) -> str:
+    """The count of items in public status `name` (rules.PUBLIC_STATUSES, as the public register
+    names them: "submitted for closure" is "being progressed"): "public_being_progressed"."""
+    return f"public_{name}"
+
+
 # Counted per item: the headlines, the overdue figure by origin, the ageing bands, the totals the
-# tables beside them need, and how many overdue items await a manager's overdue review
-# (rules.awaiting_overdue_review_q: the review queue's own count).
+# tables beside them need, how many overdue items await a manager's overdue review
+# (rules.awaiting_overdue_review_q: the review queue's own count), and the public register's
+# count of each public status.
 COUNT_COLUMNS = (
     *rules.HEADLINES,
     *rules.OVERDUE_ORIGINS,
@@ -38,6 +46,7 @@ COUNT_COLUMNS = (
     "total",
     "complete",
     "awaiting_review",
+    *(public_status_column(name) for name in rules.PUBLIC_STATUSES),
 )
 TREND_COLUMNS = tuple(trend_column(kind, i) for i in range(TREND_MONTHS) for kind in TREND_KINDS)
 

@@ -28,7 +28,7 @@ from forces.selectors import force_ids_for, forces_visible_to
 from inspections import rules
 from inspections.models import Programme, Theme, TrackedItem
 from inspections.selectors import sees_embargoed
-from reporting.columns import COUNT_COLUMNS, RATE_COLUMNS, TREND_COLUMNS
+from reporting.columns import COUNT_COLUMNS, RATE_COLUMNS, TREND_COLUMNS, public_status_column
 from reporting.models import SummaryCell, SummaryForce, SummaryRate
 from reporting.selectors import (
     FORCE_FIELDS,
@@ -45,6 +45,7 @@ from reporting.selectors import (
 )
 
 BATCH = 1000
+PUBLIC_COLUMNS = {name: public_status_column(name) for name in rules.PUBLIC_STATUSES}
 CELL_KEYS = ("force_id", "programme_id", "embargoed", "theme_id")
 
 
@@ -439,6 +440,53 @@ def force_counts(*, user: User, force: Force, today: dt.date) -> dict[str, int]:
     rows = force_summaries(force_ids=[force.pk], embargo_visible=sees_embargoed(user=user), today=today)
     row = rows[0] if rows else {}
     return {name: row.get(name) or 0 for name in ("open", "overdue", "due_soon", "total")}
+
+
+def public_counts(*, today: dt.date, force_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """The public register's figures over the published items (of these forces, or all): all,
+    open, overdue, and each public status by its name (rules.PUBLIC_STATUSES), from the cells out
+    of embargo. The same values as register.selectors.status_counts over the same items."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=False)
+    totals = cells.aggregate(**_sums(("total", "open", "overdue", *PUBLIC_COLUMNS.values())))
+    return {"total": totals["total"] or 0, "open": totals["open"] or 0, "overdue": totals["overdue"] or 0} | {
+        name: totals[column] or 0 for name, column in PUBLIC_COLUMNS.items()
+    }
+
+
+def public_counts_by_force(*, today: dt.date) -> dict[int, dict[str, int]]:
+    """Per force with published items: all, complete, open and overdue (the register's list)."""
+    bring_up_to_date(today=today)
+    rows = (
+        _cells(SummaryCell, force_ids=None, embargo_visible=False)
+        .values("force_id")
+        .annotate(**_sums(("total", "open", "overdue", PUBLIC_COLUMNS["complete"])))
+        .filter(total__gt=0)
+    )
+    return {
+        row["force_id"]: {
+            "force_id": row["force_id"],
+            "total": row["total"],
+            "complete": row[PUBLIC_COLUMNS["complete"]],
+            "open": row["open"],
+            "overdue": row["overdue"],
+        }
+        for row in rows
+    }
+
+
+def public_by_theme(*, today: dt.date) -> list[dict]:
+    """Per theme with open published items: all, open and overdue (reporting.selectors.
+    dashboard_by_theme over the published items)."""
+    bring_up_to_date(today=today)
+    return list(
+        _cells(SummaryCell, force_ids=None, embargo_visible=False, themed=True)
+        .values(slug=F("theme__slug"), name=F("theme__name"))
+        .annotate(**_sums(("total", "open", "overdue")))
+        .filter(open__gt=0)
+        .order_by("name")
+    )
 
 
 # --- Checking ------------------------------------------------------------------------------------

@@ -30,8 +30,10 @@ from inspections.overdue.sweep import sweep_run
 from inspections.services import FindingDraft, InspectionFields, TransitionRefused
 from oversight.models import OverdueReview
 from oversight.services import overdue_reviews_record
+from register.selectors import public_items, status_counts
 from reporting import summary
 from reporting.selectors import (
+    RATE_GROUPS,
     dashboard_by_force,
     dashboard_by_programme,
     dashboard_by_theme,
@@ -377,6 +379,22 @@ class SummaryMachine(RuleBasedStateMachine):
         }
         assert {pk: counts for pk, counts in listed.items() if pk in counted} == counted
         assert all(counts == (0, 0) for pk, counts in listed.items() if pk not in counted)
+        # The public register's figures: the items out of embargo.
+        public = public_items(today=today)
+        assert summary.public_counts(today=today) == status_counts(items=public, today=today)
+        by_force = {}
+        for force in self.forces:
+            counted = status_counts(items=public.filter(force=force), today=today)
+            assert summary.public_counts(today=today, force_ids=[force.pk]) == counted
+            if counted["total"]:
+                by_force[force.pk] = {"force_id": force.pk} | {
+                    key: counted[key] for key in ("total", "complete", "open", "overdue")
+                }
+        assert summary.public_counts_by_force(today=today) == by_force
+        assert summary.public_by_theme(today=today) == dashboard_by_theme(items=public, today=today)
+        for by in RATE_GROUPS:
+            got = summary.rates(by=by, force_ids=None, embargo_visible=False, today=today)
+            assert got == implementation_rates(items=public, by=by, today=today), by
         # Having read, every force is counted for today.
         assert summary.differences(today=today) == []
 
