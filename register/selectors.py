@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from forces.models import Force
 from inspections import rules
-from inspections.models import CLOSED_STATUSES, Finding, Inspection, ItemEvent, ItemStatus, Theme, TrackedItem
+from inspections.models import (
+    CLOSED_STATUSES,
+    Finding,
+    Inspection,
+    ItemEvent,
+    ItemStatus,
+    Programme,
+    Theme,
+    TrackedItem,
+)
 from register.slugs import reference_slug
 from reporting import summary
 
@@ -39,6 +48,13 @@ def public_items(*, today: dt.date) -> QuerySet[TrackedItem]:
     """Every item the register may show: the same set as rules.public_item_q, asked as "not one of
     the (few) embargoed findings" so that counts need no join to the inspections."""
     return TrackedItem.objects.exclude(finding_id__in=embargoed_finding_ids(today=today))
+
+
+def public_items_by_id(*, ids: list[int], today: dt.date) -> list[TrackedItem]:
+    """These published items, in the order of `ids`, with their findings and inspections (the
+    rows of a page whose ids were sorted alone)."""
+    loaded = public_items(today=today).select_related("finding__inspection").in_bulk(ids)
+    return [loaded[pk] for pk in ids if pk in loaded]
 
 
 def public_findings(*, today: dt.date) -> QuerySet[Finding]:
@@ -97,10 +113,28 @@ def published_by_theme(*, today: dt.date) -> list[dict]:
 
 
 def force_inspections(*, force: Force, today: dt.date, limit: int = 50) -> list[dict]:
-    """The published inspections with items for `force`, newest first, each with its counts."""
+    """The published inspections with items for `force`, newest first (at most `limit`), each
+    with its counts. Read newest first in growing batches of inspections, asking which of each
+    batch have items for the force, until `limit` are found: a force with items in thousands of
+    inspections costs a batch or two, not a grouping of every item it has."""
+    newest = public_inspections(today=today).order_by("-published_on", "-pk").values_list("pk", flat=True)
+    found: list[int] = []
+    start, size = 0, 4 * limit
+    while len(found) < limit:
+        batch = list(newest[start : start + size])
+        if not batch:
+            break
+        having = set(
+            TrackedItem.objects.filter(force=force, finding__inspection_id__in=batch)
+            .order_by()
+            .values_list("finding__inspection_id", flat=True)
+            .distinct()
+        )
+        found += [pk for pk in batch if pk in having]
+        start, size = start + size, size * 4
+    found = found[:limit]
     rows = (
-        public_items(today=today)
-        .filter(force=force)
+        TrackedItem.objects.filter(force=force, finding__inspection_id__in=found)
         .order_by()
         .values("finding__inspection_id")
         .annotate(
@@ -110,9 +144,11 @@ def force_inspections(*, force: Force, today: dt.date, limit: int = 50) -> list[
         )
     )
     counts = {row["finding__inspection_id"]: row for row in rows}
-    inspections = Inspection.objects.filter(pk__in=list(counts)).select_related("programme")
-    ordered = sorted(inspections, key=lambda i: (i.published_on, i.pk), reverse=True)[:limit]
-    return [{"inspection": inspection, **counts[inspection.pk]} for inspection in ordered]
+    inspections = Inspection.objects.in_bulk(found)
+    programmes = {p.pk: p for p in Programme.objects.filter(pk__in={i.programme_id for i in inspections.values()})}
+    for inspection in inspections.values():
+        inspection.programme = programmes[inspection.programme_id]
+    return [{"inspection": inspections[pk], **counts[pk]} for pk in found]
 
 
 def finding_rollups(*, findings: list[Finding], today: dt.date) -> dict[int, dict]:

@@ -127,13 +127,14 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     force = get_object_or_404(selectors.public_forces(), slug=slug)
     items = selectors.public_items(today=today).filter(force=force)
     counts = selectors.published_counts(today=today, force=force)
+    # The page's ids are sorted alone (narrow rows), then its items read whole: sorting every
+    # finding of the force with its text and its inspection's spilled to disk at a million items.
     page = _page(
         request,
-        items.select_related("finding__inspection").order_by(
-            "-finding__inspection__published_on", "finding__position", "id"
-        ),
+        items.order_by("-finding__inspection__published_on", "finding__position", "id").values_list("pk", flat=True),
         FORCE_ITEMS_PER_PAGE,
     )
+    page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today)
     for item in page.object_list:
         item.force = force
     return render(
