@@ -50,10 +50,11 @@ def public_items(*, today: dt.date) -> QuerySet[TrackedItem]:
     return TrackedItem.objects.exclude(finding_id__in=embargoed_finding_ids(today=today))
 
 
-def public_items_by_id(*, ids: list[int], today: dt.date) -> list[TrackedItem]:
-    """These published items, in the order of `ids`, with their findings and inspections (the
-    rows of a page whose ids were sorted alone)."""
-    loaded = public_items(today=today).select_related("finding__inspection").in_bulk(ids)
+def public_items_by_id(*, ids: list[int], today: dt.date, with_force: bool = False) -> list[TrackedItem]:
+    """These published items, in the order of `ids`, with their findings and inspections (and
+    forces), the rows of a page whose ids were sorted alone."""
+    related = ("finding__inspection", "force") if with_force else ("finding__inspection",)
+    loaded = public_items(today=today).select_related(*related).in_bulk(ids)
     return [loaded[pk] for pk in ids if pk in loaded]
 
 

@@ -90,8 +90,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     today = london_today()
     filterset = RegisterFilter(request.GET or None, queryset=selectors.public_items(today=today))
-    items = filterset.qs.select_related("finding__inspection", "force").order_by("-id")
-    page = _page(request, items, PER_PAGE)
+    # The page's ids first (narrow rows), then its items whole: see force_detail.
+    page = _page(request, filterset.qs.order_by("-id").values_list("pk", flat=True), PER_PAGE)
+    page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today, with_force=True)
     feed = None
     if filterset.form.is_valid():
         if filterset.form.cleaned_data.get("theme"):
