@@ -46,6 +46,8 @@ from reporting.selectors import (
 
 BATCH = 1000
 PUBLIC_COLUMNS = {name: public_status_column(name) for name in rules.PUBLIC_STATUSES}
+# What the dashboard sums (the register's public status counts are read on their own).
+DASHBOARD_COLUMNS = tuple(column for column in COUNT_COLUMNS if column not in PUBLIC_COLUMNS.values())
 CELL_KEYS = ("force_id", "programme_id", "embargoed", "theme_id")
 
 
@@ -338,7 +340,7 @@ def dashboard_figures(
     bring_up_to_date(today=today, force_ids=force_ids)
     scope = {"force_ids": force_ids, "embargo_visible": embargo_visible, "region": region, "kind": kind}
     cells = _cells(SummaryCell, **scope, programme=programme, theme=theme)
-    totals = cells.aggregate(**_sums((*COUNT_COLUMNS, *TREND_COLUMNS)))
+    totals = cells.aggregate(**_sums((*DASHBOARD_COLUMNS, *TREND_COLUMNS)))
     by_force = by_force_rows(
         cells.values("force_id", **{name: F(path) for name, path in FORCE_FIELDS.items()}).annotate(
             **_sums(("total", "open", "overdue", "complete")), min_open_target=Min("min_open_target")
@@ -399,7 +401,7 @@ def headlines(*, force_ids: Iterable[int] | None, embargo_visible: bool, today: 
     force_ids = None if force_ids is None else list(force_ids)
     bring_up_to_date(today=today, force_ids=force_ids)
     cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=embargo_visible)
-    return headlines_from(cells.aggregate(**_sums(COUNT_COLUMNS)))
+    return headlines_from(cells.aggregate(**_sums(DASHBOARD_COLUMNS)))
 
 
 def rates(*, by: str, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> list[RateRow]:
