@@ -54,7 +54,9 @@ def public_items_by_id(*, ids: list[int], today: dt.date, with_force: bool = Fal
     """These published items, in the order of `ids`, with their findings and inspections (and
     forces), the rows of a page whose ids were sorted alone."""
     related = ("finding__inspection", "force") if with_force else ("finding__inspection",)
-    loaded = public_items(today=today).select_related(*related).in_bulk(ids)
+    # The same test as public_items, in the query that reads them (they are joined to their
+    # inspections anyway), rather than the embargoed findings asked for again.
+    loaded = TrackedItem.objects.filter(rules.public_item_q(today=today)).select_related(*related).in_bulk(ids)
     return [loaded[pk] for pk in ids if pk in loaded]
 
 
