@@ -1,9 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-
-def summary_out_of_date(apps, schema_editor):
-    """The new column is counted for no cell yet: every force is recounted before its next read."""
-    apps.get_model("reporting", "SummaryForce").objects.update(as_of=None)
+from reporting.migration_operations import cell_counts_added
 
 
 class Migration(migrations.Migration):
@@ -11,11 +8,4 @@ class Migration(migrations.Migration):
         ("reporting", "0002_paper_job"),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name="summarycell",
-            name="awaiting_review",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.RunPython(summary_out_of_date, migrations.RunPython.noop),
-    ]
+    operations = cell_counts_added(["awaiting_review"])

@@ -1,9 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-
-def summary_out_of_date(apps, schema_editor):
-    """The new columns are counted for no cell yet: every force is recounted before its next read."""
-    apps.get_model("reporting", "SummaryForce").objects.update(as_of=None)
+from reporting.migration_operations import cell_counts_added
 
 
 class Migration(migrations.Migration):
@@ -11,36 +8,15 @@ class Migration(migrations.Migration):
         ("reporting", "0003_awaiting_review"),
     ]
 
-    operations = [
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_awaiting_review",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_being_progressed",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_complete",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_not_implemented",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_superseded",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.AddField(
-            model_name="summarycell",
-            name="public_withdrawn",
-            field=models.PositiveIntegerField(default=0),
-        ),
-        migrations.RunPython(summary_out_of_date, migrations.RunPython.noop),
-    ]
+    # One count per public status (rules.PUBLIC_STATUSES), written out: a migration must not
+    # change when the rules do.
+    operations = cell_counts_added(
+        [
+            "public_awaiting_review",
+            "public_being_progressed",
+            "public_complete",
+            "public_not_implemented",
+            "public_superseded",
+            "public_withdrawn",
+        ]
+    )
