@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Model
 from django.dispatch import receiver
 
 from core.cache_backends import cache_reconnected
@@ -91,12 +92,22 @@ def data_changed(*, committed: bool = False) -> None:
         transaction.on_commit(_bump)
 
 
+def _as_rendered(value):
+    """A value json cannot write, as the HTML drawn from it could show it: a model instance by every
+    field it was read with and the related objects read with it (select_related); anything else
+    (dates, dataclasses of figures) by its repr."""
+    if isinstance(value, Model):
+        fields = {name: field for name, field in vars(value).items() if not name.startswith("_")}
+        return {"model": value._meta.label, "fields": fields, "related": value._state.fields_cache}
+    return repr(value)
+
+
 def content_key(name: str, parts: dict) -> str:
     """A key of `name` for these parts alone, in no generation: for HTML rendered from nothing but
-    `parts` (the figures themselves among them), which a write that leaves them as they were need
-    not render again."""
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()[:32]
-    return f"{_prefix()}:{name}:content:{digest}"
+    `parts` (the figures, or the rows, themselves among them, model instances as they were read),
+    which a write that leaves them as they were need not render again."""
+    text = json.dumps(parts, sort_keys=True, default=_as_rendered)
+    return f"{_prefix()}:{name}:content:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
 def cache_key(name: str, parts: dict) -> str:

@@ -53,9 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The HTML that shows them (tables sorted and paged by the query string) is cached by what it
     # is rendered from: a write that leaves the figures as they were (most progress updates) finds
     # the same HTML still cached.
-    fragment_key = content_key(
-        "dashboard-html", {**parts, "query": request.GET.urlencode(), "figures": _rendered_from(figures)}
-    )
+    fragment_key = content_key("dashboard-html", {**parts, "query": request.GET.urlencode(), "figures": figures})
     numbers = figures["numbers"]
     headlines = [
         {
@@ -169,29 +167,6 @@ def _figures(*, user, filterset, items, today) -> dict:
     }
 
 
-def _rendered_from(figures: dict) -> dict:
-    """The figures as the cached HTML shows them: plain values, and each escalation by what its row
-    shows (the date, force, item, decision and reviewer)."""
-    escalations = figures["escalations"]
-    return figures | {
-        "escalations": None
-        if escalations is None
-        else [
-            (
-                review.pk,
-                review.reviewed_at.isoformat(),
-                review.decision,
-                review.item_id,
-                review.item.finding.reference,
-                review.item.finding.inspection.reference,
-                review.item.force.name,
-                str(review.reviewer),
-            )
-            for review in escalations
-        ]
-    }
-
-
 def _oversight_context(*, awaiting_review: int, escalations: list, base: dict) -> dict:
     """Managers' overdue review: how many overdue items await a review, and recent escalations."""
     return {
@@ -211,18 +186,5 @@ def _liaison_context(*, user, summaries, items, today) -> dict:
         "summaries": summaries,
         "needs_now": table,
         "needs_now_limit": NEEDS_NOW_LIMIT,
-        "needs_now_key": content_key(
-            "dashboard-needs-now",
-            {"user": user.pk, "today": today, "rows": [_fields_of(item) for item in needs_now]},
-        ),
+        "needs_now_key": content_key("dashboard-needs-now", {"user": user.pk, "today": today, "rows": needs_now}),
     }
-
-
-def _fields(instance) -> dict:
-    return {name: value for name, value in vars(instance).items() if not name.startswith("_")}
-
-
-def _fields_of(item) -> list[dict]:
-    """An item as its row shows it: its own fields (with what the query added, was_returned), its
-    finding's, inspection's and force's."""
-    return [_fields(item), _fields(item.finding), _fields(item.finding.inspection), _fields(item.force)]
