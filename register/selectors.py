@@ -24,7 +24,6 @@ from inspections.models import (
     Inspection,
     ItemEvent,
     ItemStatus,
-    Programme,
     Theme,
     TrackedItem,
 )
@@ -147,10 +146,7 @@ def force_inspections(*, force: Force, today: dt.date, limit: int = 50) -> list[
         )
     )
     counts = {row["finding__inspection_id"]: row for row in rows}
-    inspections = Inspection.objects.in_bulk(found)
-    programmes = {p.pk: p for p in Programme.objects.filter(pk__in={i.programme_id for i in inspections.values()})}
-    for inspection in inspections.values():
-        inspection.programme = programmes[inspection.programme_id]
+    inspections = Inspection.objects.select_related("programme").in_bulk(found)
     return [{"inspection": inspections[pk], **counts[pk]} for pk in found]
 
 

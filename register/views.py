@@ -36,6 +36,15 @@ def _page(request: HttpRequest, queryset, per_page: int):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _items_page(request: HttpRequest, items, *, order: tuple[str, ...], per_page: int, today, with_force=False):
+    """A page of published items: the page's ids sorted alone (narrow rows), then its items read
+    whole. Sorting every matching item with its finding's text and its inspection spilled to disk
+    at a million items."""
+    page = _page(request, items.order_by(*order).values_list("pk", flat=True), per_page)
+    page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today, with_force=with_force)
+    return page
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -90,9 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     today = london_today()
     filterset = RegisterFilter(request.GET or None, queryset=selectors.public_items(today=today))
-    # The page's ids first (narrow rows), then its items whole: see force_detail.
-    page = _page(request, filterset.qs.order_by("-id").values_list("pk", flat=True), PER_PAGE)
-    page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today, with_force=True)
+    page = _items_page(request, filterset.qs, order=("-id",), per_page=PER_PAGE, today=today, with_force=True)
     feed = None
     if filterset.form.is_valid():
         if filterset.form.cleaned_data.get("theme"):
@@ -128,14 +135,13 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     force = get_object_or_404(selectors.public_forces(), slug=slug)
     items = selectors.public_items(today=today).filter(force=force)
     counts = selectors.published_counts(today=today, force=force)
-    # The page's ids are sorted alone (narrow rows), then its items read whole: sorting every
-    # finding of the force with its text and its inspection's spilled to disk at a million items.
-    page = _page(
+    page = _items_page(
         request,
-        items.order_by("-finding__inspection__published_on", "finding__position", "id").values_list("pk", flat=True),
-        FORCE_ITEMS_PER_PAGE,
+        items,
+        order=("-finding__inspection__published_on", "finding__position", "id"),
+        per_page=FORCE_ITEMS_PER_PAGE,
+        today=today,
     )
-    page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today)
     for item in page.object_list:
         item.force = force
     return render(

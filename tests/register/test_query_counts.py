@@ -22,9 +22,9 @@ TODAY = dt.date(2026, 11, 26)
 PAGES = {
     "home": (lambda w: reverse("register:home"), 4),
     "force_list": (lambda w: reverse("register:force_list"), 3),
-    # The force, its summary, its newest inspections (one batch here) and their counts, a page of
-    # items (count, ids, rows), the rate limit's and the page's own reads.
-    "force_detail": (lambda w: reverse("register:force_detail", kwargs={"slug": w["force"]}), 13),
+    # The force, its summary, its newest inspections (one batch here, read with their programmes)
+    # and their counts, a page of items (count, ids, rows), the rate limit's and the page's reads.
+    "force_detail": (lambda w: reverse("register:force_detail", kwargs={"slug": w["force"]}), 12),
     "theme_list": (lambda w: reverse("register:theme_list"), 3),
     "implementation": (lambda w: reverse("register:implementation"), 2),
     "implementation_by_force": (lambda w: reverse("register:implementation") + "?by=force", 2),
