@@ -320,6 +320,16 @@ def _sums(columns: Iterable[str]) -> dict:
     return {name: Sum(name) for name in columns}
 
 
+def _by_theme(themed_cells: QuerySet) -> list[dict]:
+    """Per theme with anything open: all, open and overdue (reporting.selectors.dashboard_by_theme)."""
+    return list(
+        themed_cells.values(slug=F("theme__slug"), name=F("theme__name"))
+        .annotate(**_sums(("total", "open", "overdue")))
+        .filter(open__gt=0)
+        .order_by("name")
+    )
+
+
 def dashboard_figures(
     *,
     force_ids: Iterable[int] | None,
@@ -353,13 +363,7 @@ def dashboard_figures(
         .annotate(closed=F("total") - F("open"))
         .order_by("name")
     )
-    by_theme = list(
-        _cells(SummaryCell, **scope, programme=programme, theme=theme, themed=True)
-        .values(slug=F("theme__slug"), name=F("theme__name"))
-        .annotate(**_sums(("total", "open", "overdue")))
-        .filter(open__gt=0)
-        .order_by("name")
-    )
+    by_theme = _by_theme(_cells(SummaryCell, **scope, programme=programme, theme=theme, themed=True))
     rates = [
         rate_row_from(key=row["year"], label=str(row["year"]), row=row)
         for row in _cells(SummaryRate, **scope, programme=programme, theme=theme)
@@ -482,13 +486,7 @@ def public_by_theme(*, today: dt.date) -> list[dict]:
     """Per theme with open published items: all, open and overdue (reporting.selectors.
     dashboard_by_theme over the published items)."""
     bring_up_to_date(today=today)
-    return list(
-        _cells(SummaryCell, force_ids=None, embargo_visible=False, themed=True)
-        .values(slug=F("theme__slug"), name=F("theme__name"))
-        .annotate(**_sums(("total", "open", "overdue")))
-        .filter(open__gt=0)
-        .order_by("name")
-    )
+    return _by_theme(_cells(SummaryCell, force_ids=None, embargo_visible=False, themed=True))
 
 
 # --- Checking ------------------------------------------------------------------------------------
