@@ -29,10 +29,11 @@ def trend_column(kind: str, month_index: int) -> str:
 TREND_KINDS = ("open", "overdue", "closed")
 
 
-def public_status_column(name: str) -> str:
-    """The count of items in public status `name` (rules.PUBLIC_STATUSES, as the public register
-    names them: "submitted for closure" is "being progressed"): "public_being_progressed"."""
-    return f"public_{name}"
+# The public register's count of each public status (rules.PUBLIC_STATUSES, as the register names
+# them: "submitted for closure" is "being progressed"). "Complete" is the items complete, already
+# counted as "complete"; the others are counts of their own ("public_being_progressed").
+PUBLIC_STATUS_COLUMNS = {name: "complete" if name == "complete" else f"public_{name}" for name in rules.PUBLIC_STATUSES}
+PUBLIC_ONLY_COLUMNS = tuple(column for column in PUBLIC_STATUS_COLUMNS.values() if column != "complete")
 
 
 # Counted per item: the headlines, the overdue figure by origin, the ageing bands, the totals the
@@ -46,7 +47,7 @@ COUNT_COLUMNS = (
     "total",
     "complete",
     "awaiting_review",
-    *(public_status_column(name) for name in rules.PUBLIC_STATUSES),
+    *PUBLIC_ONLY_COLUMNS,
 )
 TREND_COLUMNS = tuple(trend_column(kind, i) for i in range(TREND_MONTHS) for kind in TREND_KINDS)
 

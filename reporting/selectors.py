@@ -21,7 +21,14 @@ from inspections.models import (
     TrackedItem,
 )
 from inspections.selectors import items_visible_to
-from reporting.columns import AGEING_BANDS, TREND_MONTHS, ageing_column, public_status_column, trend_column
+from reporting.columns import (
+    AGEING_BANDS,
+    PUBLIC_ONLY_COLUMNS,
+    PUBLIC_STATUS_COLUMNS,
+    TREND_MONTHS,
+    ageing_column,
+    trend_column,
+)
 from reporting.models import PaperJob
 
 
@@ -60,8 +67,9 @@ def headline_aggregates(*, today: dt.date) -> dict:
         "complete": Count("id", filter=Q(status=TrackedItem.Status.COMPLETE)),
         "awaiting_review": Count("id", filter=rules.awaiting_overdue_review_q(today=today)),
         **{
-            public_status_column(name): Count("id", filter=rules.public_status_q(name))
-            for name in rules.PUBLIC_STATUSES
+            column: Count("id", filter=rules.public_status_q(name))
+            for name, column in PUBLIC_STATUS_COLUMNS.items()
+            if column in PUBLIC_ONLY_COLUMNS
         },
         # The earliest current target of an open item: the oldest overdue target when it is before today.
         "min_open_target": Min("current_target_date", filter=rules.open_q()),

@@ -28,7 +28,7 @@ from forces.selectors import force_ids_for, forces_visible_to
 from inspections import rules
 from inspections.models import Programme, Theme, TrackedItem
 from inspections.selectors import sees_embargoed
-from reporting.columns import COUNT_COLUMNS, RATE_COLUMNS, TREND_COLUMNS, public_status_column
+from reporting.columns import COUNT_COLUMNS, PUBLIC_ONLY_COLUMNS, PUBLIC_STATUS_COLUMNS, RATE_COLUMNS, TREND_COLUMNS
 from reporting.models import SummaryCell, SummaryForce, SummaryRate
 from reporting.selectors import (
     FORCE_FIELDS,
@@ -45,9 +45,8 @@ from reporting.selectors import (
 )
 
 BATCH = 1000
-PUBLIC_COLUMNS = {name: public_status_column(name) for name in rules.PUBLIC_STATUSES}
-# What the dashboard sums (the register's public status counts are read on their own).
-DASHBOARD_COLUMNS = tuple(column for column in COUNT_COLUMNS if column not in PUBLIC_COLUMNS.values())
+# What the dashboard sums (the register's own status counts are read on their own).
+DASHBOARD_COLUMNS = tuple(column for column in COUNT_COLUMNS if column not in PUBLIC_ONLY_COLUMNS)
 CELL_KEYS = ("force_id", "programme_id", "embargoed", "theme_id")
 
 
@@ -455,9 +454,9 @@ def public_counts(*, today: dt.date, force_ids: Iterable[int] | None = None) -> 
     force_ids = None if force_ids is None else list(force_ids)
     bring_up_to_date(today=today, force_ids=force_ids)
     cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=False)
-    totals = cells.aggregate(**_sums(("total", "open", "overdue", *PUBLIC_COLUMNS.values())))
+    totals = cells.aggregate(**_sums(("total", "open", "overdue", *PUBLIC_STATUS_COLUMNS.values())))
     return {"total": totals["total"] or 0, "open": totals["open"] or 0, "overdue": totals["overdue"] or 0} | {
-        name: totals[column] or 0 for name, column in PUBLIC_COLUMNS.items()
+        name: totals[column] or 0 for name, column in PUBLIC_STATUS_COLUMNS.items()
     }
 
 
@@ -467,19 +466,10 @@ def public_counts_by_force(*, today: dt.date) -> dict[int, dict[str, int]]:
     rows = (
         _cells(SummaryCell, force_ids=None, embargo_visible=False)
         .values("force_id")
-        .annotate(**_sums(("total", "open", "overdue", PUBLIC_COLUMNS["complete"])))
+        .annotate(**_sums(("total", "complete", "open", "overdue")))
         .filter(total__gt=0)
     )
-    return {
-        row["force_id"]: {
-            "force_id": row["force_id"],
-            "total": row["total"],
-            "complete": row[PUBLIC_COLUMNS["complete"]],
-            "open": row["open"],
-            "overdue": row["overdue"],
-        }
-        for row in rows
-    }
+    return {row["force_id"]: row for row in rows}
 
 
 def public_by_theme(*, today: dt.date) -> list[dict]:
