@@ -6,6 +6,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.dates import date_bounds, long_date
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextRefused, text_clean
@@ -139,6 +141,51 @@ class TextPolicyForm(TextPolicyMixin, forms.Form):
     """A plain form under the text policy (the API's filters)."""
 
 
+def _attrs_html(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name alone.
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FastSelect(forms.Select):
+    """forms.Select written out in Python: the same HTML as Django's select.html and
+    select_option.html templates, without rendering two templates for each option (a filter panel
+    of a hundred forces spent most of a search page's time there)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        # Widget.get_context, not ChoiceWidget's: the options are written here from the choices,
+        # as ChoiceWidget.optgroups and create_option would make them (a Select's options inherit
+        # no attributes; the first option whose value matches is the selected one).
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen, has_selected = set(widget["value"]), False
+        parts = [format_html('<select name="{}"{}>', widget["name"], mark_safe(_attrs_html(widget["attrs"])))]
+        for option_value, option_label in self.choices:
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped:
+                parts.append(format_html('\n  <optgroup label="{}">', option_value))
+            for sub_value, sub_label in option_label if grouped else [(option_value, option_label)]:
+                sub_value = "" if sub_value is None and not grouped else sub_value
+                selected = (not has_selected or self.allow_multiple_selected) and str(sub_value) in chosen
+                has_selected |= selected
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(sub_value),
+                        mark_safe(" selected" if selected else ""),
+                        sub_label,
+                    )
+                )
+            if grouped:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+
+
 class GovukFormMixin(TextPolicyMixin):
     """Adds GOV.UK classes to every widget, and the error variant to fields with errors; every text
     field follows the text policy."""
@@ -149,6 +196,8 @@ class GovukFormMixin(TextPolicyMixin):
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, GovukDateWidget)):
                 continue
+            if type(widget) is forms.Select:
+                widget.__class__ = FastSelect  # the same HTML, written without a template per option
             for cls, css in WIDGET_CLASSES.items():
                 if isinstance(widget, cls):
                     existing = widget.attrs.get("class", "")

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -175,6 +176,8 @@ class Finding(TimeStampedModel):
                 condition=Q(action_plan_due_on__isnull=False),
                 name="finding_plan_due_idx",
             ),
+            # A search word that is a finding's reference, in any case (reference__iexact).
+            models.Index(Upper("reference"), name="finding_reference_upper_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "reference"], name="finding_unique_reference"),

@@ -2,14 +2,17 @@
 
 import django_filters
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from core.dates import london_today
 from core.forms import GovukForm
 from forces.models import Force
 from inspections import rules
-from inspections.filters import findings_matching, forces_matching, region_choices
+from inspections.filters import findings_matching_union, forces_matching, region_choices
 from inspections.models import Finding, Inspection, Programme, Theme, TrackedItem
+from reporting import summary
+from reporting.columns import PUBLIC_STATUS_COLUMNS
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -76,18 +79,33 @@ class RegisterFilter(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = region_choices()
         self.today = london_today()
 
-    # Each filter on the finding or its inspection asks the findings first (tens of thousands) and
-    # chooses items by finding_id: no join of a million items to the findings.
-    def _by_findings(self, queryset: QuerySet, findings: QuerySet) -> QuerySet:
-        return queryset.filter(finding_id__in=findings.values("pk"))
+    # Every filter on the finding or its inspection (the words, programme, inspection, theme, type,
+    # year) is a condition on the findings (tens of thousands), gathered here and asked in ONE query
+    # of the findings; the items are then chosen by the finding ids it returns. No join of a million
+    # items to the findings, and the count and the page of ids do not each repeat the findings'
+    # subqueries.
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        self._finding_conditions: list[Q] = []
+        queryset = super().filter_queryset(queryset)
+        if self._finding_conditions:
+            queryset = queryset.filter(_of_findings(Finding.objects.filter(*self._finding_conditions)))
+        return queryset
+
+    def _by_findings(self, queryset: QuerySet, condition: Q) -> QuerySet:
+        self._finding_conditions.append(condition)
+        return queryset
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         postgres = connection.vendor == "postgresql"
         for word in value.split()[:8]:
             if postgres:
-                matched = Q(finding_id__in=findings_matching(word))
+                matched = Q(pk__in=findings_matching_union(word))
                 force_ids = list(forces_matching(word).values_list("pk", flat=True))
-                queryset = queryset.filter(matched | Q(force_id__in=force_ids) if force_ids else matched)
+                if not force_ids:
+                    self._by_findings(queryset, matched)
+                    continue
+                # A force's name matched too: the word is a condition on the items, not the findings.
+                queryset = queryset.filter(_of_findings(Finding.objects.filter(matched)) | Q(force_id__in=force_ids))
                 continue
             queryset = queryset.filter(
                 Q(finding__text__icontains=word)
@@ -99,25 +117,78 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset
 
     def filter_programme(self, queryset: QuerySet, name: str, value: Programme) -> QuerySet:
-        return self._by_findings(queryset, Finding.objects.filter(inspection__programme=value))
+        return self._by_findings(queryset, Q(inspection__programme=value))
 
     def filter_inspection(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         inspections = Inspection.objects.filter(Q(reference__iexact=value) | Q(slug=value.lower()))
-        return self._by_findings(queryset, Finding.objects.filter(inspection__in=inspections))
+        return self._by_findings(queryset, Q(inspection__in=inspections))
 
     def filter_theme(self, queryset: QuerySet, name: str, value: Theme) -> QuerySet:
-        return self._by_findings(queryset, Finding.objects.filter(themes=value))
+        return self._by_findings(queryset, Q(themes=value))
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return self._by_findings(queryset, Finding.objects.filter(category=value))
+        return self._by_findings(queryset, Q(category=value))
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(rules.public_status_q(value))
 
+    # The filters the summary's cells are kept by: with only these (and not both a status and
+    # "overdue"), the results are counted from the cells instead of the items.
+    SUMMARY_FILTERS = frozenset(("force", "region", "kind", "programme", "theme", "status", "overdue"))
+
+    def summary_count(self) -> int | None:
+        """The number of results, from the maintained summary, or None when the filters ask for
+        something the summary does not count (words, an inspection, a type, a year, a status of
+        the overdue items) or are not valid."""
+        if not self.is_bound:
+            chosen: dict = {}
+        elif not self.form.is_valid():
+            return None
+        else:
+            chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if set(chosen) - self.SUMMARY_FILTERS or {"status", "overdue"} <= set(chosen):
+            return None
+        column = "total"
+        if "status" in chosen:
+            column = PUBLIC_STATUS_COLUMNS[chosen["status"]]
+        elif chosen.get("overdue") == "yes":
+            column = "overdue"
+        where = {
+            "force_ids": [chosen["force"].pk] if "force" in chosen else None,
+            "region": chosen.get("region", ""),
+            "kind": chosen.get("kind", ""),
+            "programme": chosen.get("programme"),
+            "theme": chosen.get("theme"),
+        }
+        count = summary.public_count(today=self.today, column=column, **where)
+        if chosen.get("overdue") == "no":
+            count -= summary.public_count(today=self.today, column="overdue", **where)
+        return count
+
     def filter_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return self._by_findings(queryset, Finding.objects.filter(inspection__published_on__year=int(value)))
+        return self._by_findings(queryset, Q(inspection__published_on__year=int(value)))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         overdue = rules.overdue_q(today=self.today)
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+
+# On PostgreSQL the chosen findings' ids are read first and given to the items' query as one array
+# (up to this many): a constant array is tested by hashing, so the newest matching items are found
+# by walking the items newest first, where a subquery made the planner join every match and sort.
+FINDING_ARRAY_MAX = 20000
+
+
+def _of_findings(findings: QuerySet) -> Q:
+    """Items of these findings."""
+    findings = findings.order_by().values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        ids = list(findings[: FINDING_ARRAY_MAX + 1])
+        if len(ids) <= FINDING_ARRAY_MAX:
+            # One parameter, the array's text ('{1,2,3}'): not one parameter per id, nor an
+            # ARRAY[...] of thousands of expressions for the server to parse.
+            column = f'"{TrackedItem._meta.db_table}"."finding_id"'
+            array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+            return Q(RawSQL(f"{column} = ANY(%s::bigint[])", (array,), output_field=BooleanField()))
+    return Q(finding_id__in=findings)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,16 +32,53 @@ DOWNLOAD_FORMATS = ("csv", "json")
 FORCE_ITEMS_PER_PAGE = 50
 
 
-def _page(request: HttpRequest, queryset, per_page: int):
-    paginator = Paginator(queryset, per_page)
+# The search counts its results up to this many when the summary cannot count them (words, an
+# inspection, a type or a year chosen): past it, the page says "more than" and pages through the
+# first ones, newest first. Counting every match of a common word at a million items would cost more
+# than the rest of the page.
+SEARCH_COUNT_MAX = 1000
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the summary), or counting at most `cap` + 1 rows: past
+    the cap its count is the cap and `capped` is set."""
+
+    def __init__(self, *args, count: int | None = None, cap: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count, self.cap, self.capped = count, cap, False
+
+    @cached_property
+    def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        if self.cap is None:
+            return super().count
+        counted = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+def _page(request: HttpRequest, queryset, per_page: int, *, count: int | None = None, cap: int | None = None):
+    paginator = CountedPaginator(queryset, per_page, count=count, cap=cap)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _items_page(request: HttpRequest, items, *, order: tuple[str, ...], per_page: int, today, with_force=False):
+def _items_page(
+    request: HttpRequest,
+    items,
+    *,
+    order: tuple[str, ...],
+    per_page: int,
+    today,
+    with_force=False,
+    count: int | None = None,
+    cap: int | None = None,
+):
     """A page of published items: the page's ids sorted alone (narrow rows), then its items read
     whole. Sorting every matching item with its finding's text and its inspection spilled to disk
-    at a million items."""
-    page = _page(request, items.order_by(*order).values_list("pk", flat=True), per_page)
+    at a million items. `count`, when known (from the summary), is not counted again; `cap` bounds
+    the counting otherwise."""
+    page = _page(request, items.order_by(*order).values_list("pk", flat=True), per_page, count=count, cap=cap)
     page.object_list = selectors.public_items_by_id(ids=list(page.object_list), today=today, with_force=with_force)
     return page
 
@@ -99,7 +137,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     today = london_today()
     filterset = RegisterFilter(request.GET or None, queryset=selectors.public_items(today=today))
-    page = _items_page(request, filterset.qs, order=("-id",), per_page=PER_PAGE, today=today, with_force=True)
+    page = _items_page(
+        request,
+        filterset.qs,
+        order=("-id",),
+        per_page=PER_PAGE,
+        today=today,
+        with_force=True,
+        count=filterset.summary_count(),
+        cap=SEARCH_COUNT_MAX,
+    )
     feed = None
     if filterset.form.is_valid():
         if filterset.form.cleaned_data.get("theme"):
@@ -141,6 +188,7 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
         order=("-finding__inspection__published_on", "finding__position", "id"),
         per_page=FORCE_ITEMS_PER_PAGE,
         today=today,
+        count=counts["total"],  # the force's published items, from the summary: not counted again
     )
     for item in page.object_list:
         item.force = force

@@ -460,6 +460,34 @@ def public_counts(*, today: dt.date, force_ids: Iterable[int] | None = None) -> 
     }
 
 
+def public_count(
+    *,
+    today: dt.date,
+    column: str = "total",
+    force_ids: Iterable[int] | None = None,
+    region: str = "",
+    kind: str = "",
+    programme: Programme | None = None,
+    theme: Theme | None = None,
+) -> int:
+    """One count over the published items from the cells out of embargo: all of them ("total"),
+    the open, the overdue, or one public status's column (PUBLIC_STATUS_COLUMNS), of these forces,
+    region, kind of organisation, programme and theme. The register's search counts its results
+    with it when its filters are ones the cells are kept by."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    cells = _cells(
+        SummaryCell,
+        force_ids=force_ids,
+        embargo_visible=False,
+        theme=theme,
+        region=region,
+        kind=kind,
+        programme=programme,
+    )
+    return cells.aggregate(n=Sum(column))["n"] or 0
+
+
 def public_counts_by_force(*, today: dt.date) -> dict[int, dict[str, int]]:
     """Per force with published items: all, complete, open and overdue (the register's list)."""
     bring_up_to_date(today=today)

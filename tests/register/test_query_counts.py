@@ -23,14 +23,24 @@ PAGES = {
     "home": (lambda w: reverse("register:home"), 4),
     "force_list": (lambda w: reverse("register:force_list"), 3),
     # The force, its summary, its newest inspections (one batch here, read with their programmes)
-    # and their counts, a page of items (count, ids, rows), the rate limit's and the page's reads.
-    "force_detail": (lambda w: reverse("register:force_detail", kwargs={"slug": w["force"]}), 12),
+    # and their counts, a page of items (ids and rows: the count is the summary's), the rate
+    # limit's and the page's reads.
+    "force_detail": (lambda w: reverse("register:force_detail", kwargs={"slug": w["force"]}), 11),
     "theme_list": (lambda w: reverse("register:theme_list"), 3),
     "implementation": (lambda w: reverse("register:implementation"), 2),
     "implementation_by_force": (lambda w: reverse("register:implementation") + "?by=force", 2),
-    # PostgreSQL's text search also looks up the forces whose name matches the words, first.
+    # PostgreSQL's text search also looks up the forces whose name matches the words first, and
+    # reads the matching findings' ids before the items.
     "search": (
         lambda w: reverse("register:search") + "?q=child&status=being_progressed",
+        {"postgresql": 10, "sqlite": 8},
+    ),
+    # Filters the summary is kept by: the results are counted from its cells, not the items.
+    "search_no_filter": (lambda w: reverse("register:search"), 9),
+    "search_overdue_by_region": (lambda w: reverse("register:search") + "?overdue=yes&region=North+East", 9),
+    # A theme is chosen on the findings: PostgreSQL reads their ids first (the count is the summary's).
+    "search_theme_status": (
+        lambda w: reverse("register:search") + "?theme=vetting&status=being_progressed",
         {"postgresql": 9, "sqlite": 8},
     ),
 }
