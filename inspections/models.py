@@ -284,6 +284,13 @@ class TrackedItem(TimeStampedModel):
     # and is reminded of afresh.
     reminded_for = models.DateField(null=True, blank=True)
     reminded_within = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The comments clock's deadline for this item (overdue/clocks.py): day 56 of its police report
+    # when the clock can run on it (a territorial police force, in the tracker by then, no comments
+    # recorded), COMMENTS_NEVER when it cannot; empty until the sweep works it out. Whatever changes
+    # it empties it (comments recorded or removed, the report's date, the force's kind, the item
+    # saved whole: overdue/comments_due.py), so the sweep's flagging reads a range of an index of
+    # dates instead of every open police item, and a sweep with nothing to flag reads nothing.
+    comments_due_on = models.DateField(null=True, blank=True, editable=False)
     # Optimistic concurrency: every transition bumps it, and a form carries the value it was shown.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(
@@ -298,6 +305,7 @@ class TrackedItem(TimeStampedModel):
             "latest_overdue_decision",
             "reminded_for",
             "reminded_within",
+            "comments_due_on",
             "updated_at",
         ]
     )
@@ -346,11 +354,18 @@ class TrackedItem(TimeStampedModel):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="item_open_reminder_idx",
             ),
-            # Items the sweep flagged and that may have stopped being overdue.
+            # Items the sweep flagged overdue, by target: those whose target moved past today (an
+            # extension) are a range of it, so the clear step reads only what may have ended.
+            models.Index(
+                fields=["current_target_date"],
+                condition=Q(overdue_flagged_on__isnull=False),
+                name="item_flagged_target_idx",
+            ),
+            # Flagged items since closed: the clear step's other candidates (nearly always none).
             models.Index(
                 fields=["overdue_flagged_on"],
-                condition=Q(overdue_flagged_on__isnull=False),
-                name="item_flagged_idx",
+                condition=Q(status__in=CLOSED_STATUSES, overdue_flagged_on__isnull=False),
+                name="item_closed_overdue_flag_idx",
             ),
             # The flagging question "open, past its target, not yet flagged" answered without
             # visiting the items already flagged, so a sweep with nothing to do costs nothing.
@@ -368,11 +383,26 @@ class TrackedItem(TimeStampedModel):
             models.Index(
                 fields=["submitted_on"], condition=Q(status="submitted"), name="item_awaiting_verification_idx"
             ),
+            # The comments clock (TrackedItem.comments_due_on): open unflagged items by their
+            # deadline (flagging reads the range before today); flagged items by it (clearing
+            # reads the range from today: comments recorded make it COMMENTS_NEVER); flagged
+            # items since closed; and the items whose deadline is still to be worked out.
+            models.Index(
+                fields=["comments_due_on"],
+                condition=Q(status__in=OPEN_STATUSES, comments_overdue_flagged_on__isnull=True),
+                name="item_comments_due_idx",
+            ),
+            models.Index(
+                fields=["comments_due_on"],
+                condition=Q(comments_overdue_flagged_on__isnull=False),
+                name="item_comments_flagged_due_idx",
+            ),
             models.Index(
                 fields=["comments_overdue_flagged_on"],
-                condition=Q(comments_overdue_flagged_on__isnull=False),
-                name="item_comments_flagged_idx",
+                condition=Q(status__in=CLOSED_STATUSES, comments_overdue_flagged_on__isnull=False),
+                name="item_closed_comments_flag_idx",
             ),
+            models.Index(fields=["id"], condition=Q(comments_due_on__isnull=True), name="item_comments_due_unknown_idx"),
             models.Index(
                 fields=["authority_plan_overdue_flagged_on"],
                 condition=Q(authority_plan_overdue_flagged_on__isnull=False),
@@ -417,6 +447,19 @@ class TrackedItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.finding.reference} – {self.force.name}"
+
+    # A save that may change what the comments clock's deadline depends on (a whole save: a new
+    # item, the Django admin; or one naming these fields) leaves it to be worked out again.
+    COMMENTS_DUE_DEPENDS_ON = frozenset(("finding", "finding_id", "force", "force_id", "entered_on"))
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.comments_due_on = None
+        elif self.COMMENTS_DUE_DEPENDS_ON & set(update_fields):
+            self.comments_due_on = None
+            kwargs["update_fields"] = {*update_fields, "comments_due_on"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -28,12 +28,13 @@ import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import london_today
 from forces.models import Force
 from inspections import rules
-from inspections.models import ItemEvent
+from inspections.models import Finding, ItemEvent, TrackedItem
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,14 @@ class Clock:
     # condition for being late. Vendor-specific date arithmetic is filled in below.
     deadline: str
     extra: str = "TRUE"
+    # SQL on the item alone: true for every flagged item that may have stopped being late other
+    # than by closing or a return to embargo (which every clock's clear step looks for). Empty: every
+    # flagged item is checked. With it, a clear step with nothing to clear reads index ranges
+    # that are empty instead of every flagged item.
+    may_have_ended: str = ""
+    # SQL on the item alone, asked with the flag step only: true for every item that may be late
+    # (an index can find them); the late condition itself is asked of them too.
+    may_be_late: str = ""
 
 
 def _of_kind(kind: str) -> str:
@@ -73,6 +82,7 @@ def clocks() -> list[Clock]:
             late_kind=ItemEvent.Kind.BECAME_OVERDUE,
             ended_kind=ItemEvent.Kind.NO_LONGER_OVERDUE,
             deadline="i.current_target_date",
+            may_have_ended="i.current_target_date >= %(today)s OR i.current_target_date IS NULL",
         ),
         # Police reports: the local policing body's comments, due by day 56 counting publication
         # day as day 1 (Police Act 1996, s.55). Late for every open item of the report for the
@@ -86,6 +96,12 @@ def clocks() -> list[Clock]:
             deadline=plus("n.published_on", rules.COMMENTS_DAYS - 1),
             extra=f"{_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED} "
             f"AND i.entered_on <= {plus('n.published_on', rules.COMMENTS_DAYS - 1)}",
+            # comments_due_on (worked out first: comments_due_refresh) is this deadline when the
+            # rest holds and COMMENTS_NEVER otherwise: item_comments_due_idx finds the candidates
+            # to flag, item_comments_flagged_due_idx those to clear, and the whole condition is
+            # asked again of them (so an item whose date is still empty is never cleared by it).
+            may_be_late="i.comments_due_on < %(today)s",
+            may_have_ended="i.comments_due_on >= %(today)s OR i.comments_due_on IS NULL",
         ),
         # Fire reports: the fire and rescue authority's action plan, due by the date the
         # inspectorate set on the report (no date, no clock).
@@ -131,10 +147,76 @@ def clocks() -> list[Clock]:
     ]
 
 
+# The comments clock's deadline of an item it can never run on (TrackedItem.comments_due_on).
+COMMENTS_NEVER = dt.date.max
+
+
+def comments_due_refresh() -> int:
+    """Work out TrackedItem.comments_due_on for every item whose date is empty (new items, and those
+    a change emptied: overdue/comments_due.py): day 56 of the report when the comments clock can
+    run on the item, COMMENTS_NEVER when it cannot. One set-based UPDATE over the index of the
+    empty ones; returns how many it wrote."""
+    pg = connection.vendor == "postgresql"
+    days = rules.COMMENTS_DAYS - 1
+    deadline = f"(n.published_on + {days})" if pg else f"date(n.published_on, '+{days} days')"
+    runs = (
+        f"n.published_on IS NOT NULL AND {_of_kind(Force.Kind.POLICE)} AND NOT {_REPLY_RECORDED} "
+        f"AND i.entered_on <= {deadline}"
+    )
+    value = f"CASE WHEN {runs} THEN {deadline} ELSE %(never)s END"
+    params = {"never": connection.ops.adapt_datefield_value(COMMENTS_NEVER)}
+    with connection.cursor() as cursor:
+        if pg:
+            cursor.execute(
+                f"""UPDATE inspections_trackeditem i SET comments_due_on = {value}
+                    FROM {_JOINS_FROM} WHERE {_JOINS_WHERE} AND i.comments_due_on IS NULL""",  # noqa: S608
+                params,
+            )
+        else:
+            cursor.execute(
+                f"""UPDATE inspections_trackeditem AS i SET comments_due_on = (
+                        SELECT {value} FROM {_JOINS_FROM} WHERE {_JOINS_WHERE}
+                    ) WHERE i.comments_due_on IS NULL""",  # noqa: S608
+                params,
+            )
+        return cursor.rowcount
+
+
+def _may_have_ended(clock: Clock, embargoed: str) -> str:
+    """The clear step's candidates: closed, back under embargo, or the clock's own condition."""
+    if not clock.may_have_ended or not embargoed:
+        return "TRUE"
+    return f"(i.status IN {CLOSED_SQL} OR {embargoed} OR {clock.may_have_ended})"
+
+
+CLOSED_SQL = rules.sql_values(tuple(str(s) for s in TrackedItem.CLOSED_STATUSES))
+# An item flagged and then put back under embargo (its report's date moved later) is looked for
+# among the findings under embargo, read first; past this many, every flagged item is checked.
+_EMBARGOED_LIST_MAX = 2000
+
+
+def _embargoed_findings_sql(today: dt.date) -> str:
+    """SQL on the item: its finding is under embargo today ("FALSE" when none is), or "" when there
+    are too many to list."""
+    ids = list(
+        Finding.objects.filter(Q(inspection__published_on__isnull=True) | Q(inspection__published_on__gt=today))
+        .order_by()
+        .values_list("pk", flat=True)[: _EMBARGOED_LIST_MAX + 1]
+    )
+    if len(ids) > _EMBARGOED_LIST_MAX:
+        return ""
+    return f"i.finding_id IN ({', '.join(str(int(pk)) for pk in ids)})" if ids else "FALSE"
+
+
 def _late(clock: Clock) -> str:
     # Published (rules.published_q, in SQL): an embargoed item is never late.
     published = "n.published_on <= %(today)s"
     return f"i.status IN {rules.OPEN_SQL} AND {published} AND {clock.deadline} < %(today)s AND {clock.extra}"
+
+
+def _flag_where(clock: Clock) -> str:
+    where = f"{_late(clock)} AND i.{clock.flag} IS NULL"
+    return f"{where} AND {clock.may_be_late}" if clock.may_be_late else where
 
 
 _JOINS_FROM = "inspections_finding f, inspections_inspection n"
@@ -145,14 +227,18 @@ _JOINS_SQLITE = (
 _EVENT_COLUMNS = "(item_id, kind, at, actor_id, from_status, to_status, note, target_date, clock_day)"
 
 
-def statement_postgresql(clock: Clock, *, flag: bool) -> tuple[str, str]:
-    """The one statement for a transition on PostgreSQL, and the event kind it records."""
+def statement_postgresql(clock: Clock, *, flag: bool, embargoed: str = "") -> tuple[str, str]:
+    """The one statement for a transition on PostgreSQL, and the event kind it records.
+    `embargoed`: _embargoed_findings_sql's answer, for the clear step."""
     if flag:
-        where = f"{_late(clock)} AND i.{clock.flag} IS NULL"
+        where = _flag_where(clock)
         set_to, kind = "%(today)s", clock.late_kind
     else:
         # COALESCE: a NULL deadline (no target, unpublished) means "not late".
-        where = f"i.{clock.flag} IS NOT NULL AND NOT COALESCE(({_late(clock)}), FALSE)"
+        where = (
+            f"i.{clock.flag} IS NOT NULL AND {_may_have_ended(clock, embargoed)} "
+            f"AND NOT COALESCE(({_late(clock)}), FALSE)"
+        )
         set_to, kind = "NULL", clock.ended_kind
     # Built only from this module's constants; every value is a query parameter.
     sql = f"""
@@ -169,21 +255,24 @@ def statement_postgresql(clock: Clock, *, flag: bool) -> tuple[str, str]:
     return sql, kind
 
 
-def _transition_postgresql(clock: Clock, *, flag: bool, params: dict) -> int:
-    sql, kind = statement_postgresql(clock, flag=flag)
+def _transition_postgresql(clock: Clock, *, flag: bool, params: dict, embargoed: str) -> int:
+    sql, kind = statement_postgresql(clock, flag=flag, embargoed=embargoed)
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "kind": kind})
         return cursor.rowcount
 
 
-def _transition_sqlite(clock: Clock, *, flag: bool, params: dict) -> int:
+def _transition_sqlite(clock: Clock, *, flag: bool, params: dict, embargoed: str) -> int:
     # SQLite: RETURNING may name only the updated table, so the deadline is read back by id.
     joins = _JOINS_SQLITE
     if flag:
-        where = f"{_late(clock)} AND i.{clock.flag} IS NULL"
+        where = _flag_where(clock)
         set_to, kind = "%(today)s", clock.late_kind
     else:
-        where = f"i.{clock.flag} IS NOT NULL AND NOT COALESCE(({_late(clock)}), 0)"
+        where = (
+            f"i.{clock.flag} IS NOT NULL AND {_may_have_ended(clock, embargoed)} "
+            f"AND NOT COALESCE(({_late(clock)}), 0)"
+        )
         set_to, kind = "NULL", clock.ended_kind
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -217,16 +306,19 @@ def clocks_sweep(*, today: dt.date | None = None) -> dict[str, int]:
         "now": connection.ops.adapt_datetimefield_value(now),
     }
     transition = _transition_postgresql if connection.vendor == "postgresql" else _transition_sqlite
+    worked_out = comments_due_refresh()
+    embargoed = _embargoed_findings_sql(today)
     counts: dict[str, int] = {}
     for clock in clocks():
         # Each transition is its own statement (its own transaction in autocommit), so a long
         # sweep holds its row locks no longer than one statement.
-        counts[f"{clock.name}_flagged"] = transition(clock, flag=True, params=params)
-        counts[f"{clock.name}_cleared"] = transition(clock, flag=False, params=params)
+        counts[f"{clock.name}_flagged"] = transition(clock, flag=True, params=params, embargoed=embargoed)
+        counts[f"{clock.name}_cleared"] = transition(clock, flag=False, params=params, embargoed=embargoed)
     logger.info(
-        "overdue sweep for %s: %s",
+        "overdue sweep for %s: %s (comments deadlines worked out for %s items)",
         today.isoformat(),
         " ".join(f"{k}={v}" for k, v in counts.items()),
-        extra={"event": "clocks_swept", "day": today.isoformat(), **counts},
+        worked_out,
+        extra={"event": "clocks_swept", "day": today.isoformat(), "comments_due_worked_out": worked_out, **counts},
     )
     return counts

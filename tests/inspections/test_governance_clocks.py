@@ -13,9 +13,9 @@ from django.urls import reverse
 from forces.models import Force
 from forces.services import register_load
 from inspections import rules, services
-from inspections.models import ItemEvent, TrackedItem
+from inspections.models import Inspection, ItemEvent, ReportReply, TrackedItem
 from inspections.overdue.alerts import clock_events_notify
-from inspections.overdue.clocks import clocks_sweep
+from inspections.overdue.clocks import COMMENTS_NEVER, clocks_sweep
 from notifications.models import Message
 from reporting.selectors import dashboard_headlines
 from tests import factories
@@ -263,3 +263,110 @@ def test_the_governing_body_follows_the_dates(client, manager_user):
         client.force_login(manager_user)
         page = client.get(reverse("oversight:item_review", kwargs={"pk": item.pk})).content.decode()
     assert "Escalate to the Mayor of Greater Manchester" in page
+
+
+# --- The comments deadline kept on each item --------------------------------------------------
+
+
+def _expected_due(item: TrackedItem) -> dt.date:
+    """What TrackedItem.comments_due_on must hold, worked out in Python from the rules."""
+    item = TrackedItem.objects.select_related("finding__inspection", "force").get(pk=item.pk)
+    published = item.finding.inspection.published_on
+    if published is None or not rules.comments_apply(kind=item.force.kind):
+        return COMMENTS_NEVER
+    due = rules.comments_due_on(published)
+    replied = ReportReply.objects.filter(inspection=item.finding.inspection, force=item.force).exists()
+    return COMMENTS_NEVER if replied or item.entered_on > due else due
+
+
+def _stored_due(items) -> list:
+    return [TrackedItem.objects.get(pk=item.pk).comments_due_on for item in items]
+
+
+def test_the_sweep_works_out_each_items_comments_deadline_and_each_change_empties_it(
+    police_report, staff_user, force
+):
+    inspection, items = police_report
+    assert _stored_due(items) == [None, None]  # new: to be worked out
+    with time_machine.travel(london(2026, 2, 1, 9), tick=False):
+        clocks_sweep()
+    assert _stored_due(items) == [day(56), day(56)] == [_expected_due(i) for i in items]
+
+    with time_machine.travel(london(2026, 3, 2, 9), tick=False):
+        assert clocks_sweep()["comments_flagged"] == 2
+        reply = services.report_reply_record(
+            inspection=inspection,
+            force=force,
+            user=staff_user,
+            published_on=dt.date(2026, 3, 1),
+            url="https://www.example-pcc.gov.uk/response",
+        )
+        assert _stored_due(items) == [None, None]  # the comments recorded: worked out again
+        assert clocks_sweep()["comments_cleared"] == 2
+        assert _stored_due(items) == [COMMENTS_NEVER, COMMENTS_NEVER] == [_expected_due(i) for i in items]
+    with time_machine.travel(london(2026, 3, 3, 9), tick=False):
+        # The record removed (entered in error): the clock runs again at the next sweep.
+        reply.delete()
+        assert _stored_due(items) == [None, None]
+        assert clocks_sweep()["comments_flagged"] == 2
+    assert _stored_due(items) == [_expected_due(i) for i in items] == [day(56), day(56)]
+    assert kinds(items[0]) == [
+        ItemEvent.Kind.COMMENTS_LATE,
+        ItemEvent.Kind.COMMENTS_LATE_ENDED,
+        ItemEvent.Kind.COMMENTS_LATE,
+    ]
+
+
+def test_the_reports_date_and_the_forces_kind_move_the_comments_deadline(police_report, force):
+    inspection, items = police_report
+    with time_machine.travel(london(2026, 3, 2, 9), tick=False):
+        assert clocks_sweep()["comments_flagged"] == 2
+        # The report's publication date corrected to a week later: the items are no longer late.
+        inspection.published_on = PUBLISHED + dt.timedelta(days=7)
+        inspection.save()
+        assert _stored_due(items) == [None, None]
+        assert clocks_sweep()["comments_cleared"] == 2
+        assert _stored_due(items) == [day(63), day(63)] == [_expected_due(i) for i in items]
+    with time_machine.travel(london(2026, 3, 9, 9), tick=False):
+        assert clocks_sweep()["comments_flagged"] == 2
+        # Re-registered as another kind of organisation: no comments clock runs on it.
+        force.kind = Force.Kind.OTHER
+        force.save()
+        assert clocks_sweep()["comments_cleared"] == 2
+        assert _stored_due(items) == [COMMENTS_NEVER, COMMENTS_NEVER] == [_expected_due(i) for i in items]
+        # A save that changes nothing the deadline depends on leaves it as it was.
+        force.name = "Cleveland Police (renamed)"
+        force.save()
+        assert _stored_due(items) == [COMMENTS_NEVER, COMMENTS_NEVER]
+
+
+def test_an_item_saved_whole_has_its_deadline_worked_out_again_a_partial_save_does_not(police_report):
+    _inspection, items = police_report
+    with time_machine.travel(london(2026, 2, 1, 9), tick=False):
+        clocks_sweep()
+    item = TrackedItem.objects.get(pk=items[0].pk)
+    item.latest_progress = "good"
+    item.save(update_fields=["latest_progress"])
+    assert _stored_due([item]) == [day(56)]
+    item.entered_on = day(57)  # entered after the deadline: never late for it
+    item.save(update_fields=["entered_on"])
+    assert _stored_due([item]) == [None]
+    with time_machine.travel(london(2026, 3, 2, 9), tick=False):
+        assert clocks_sweep()["comments_flagged"] == 1  # the other item only
+    assert _stored_due([item]) == [COMMENTS_NEVER] == [_expected_due(item)]
+    item.refresh_from_db()
+    item.save()
+    assert _stored_due([item]) == [None]
+
+
+def test_a_flagged_item_put_back_under_embargo_stops_being_overdue(force):
+    inspection = factories.InspectionFactory(published_on=PUBLISHED)
+    finding = factories.FindingFactory(inspection=inspection, target_date=dt.date(2026, 2, 1))
+    item = factories.TrackedItemFactory(finding=finding, force=force, entered_on=PUBLISHED)
+    with time_machine.travel(london(2026, 2, 10, 9), tick=False):
+        assert clocks_sweep()["overdue_flagged"] == 1
+        # Published in error: the report's date moved to next month. Nothing about it is late.
+        Inspection.objects.filter(pk=inspection.pk).update(published_on=dt.date(2026, 3, 10))
+        counts = clocks_sweep()
+    assert counts["overdue_cleared"] == 1
+    assert kinds(item) == [ItemEvent.Kind.BECAME_OVERDUE, ItemEvent.Kind.NO_LONGER_OVERDUE]

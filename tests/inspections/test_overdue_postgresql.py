@@ -110,31 +110,44 @@ def test_two_sweeps_started_together_record_each_event_once():
     assert ItemEvent.objects.filter(kind=ItemEvent.Kind.BECAME_OVERDUE).count() == 300
 
 
-@pytest.mark.parametrize(("flag", "index"), [(True, "item_open_unflagged_idx"), (False, "item_flagged_idx")])
+@pytest.mark.parametrize(
+    ("name", "flag", "indexes"),
+    [
+        ("overdue", True, ["item_open_unflagged_idx"]),
+        # Clearing reads only what may have ended: a target moved to today or later, or closed.
+        ("overdue", False, ["item_flagged_target_idx", "item_closed_overdue_flag_idx"]),
+        ("comments", True, ["item_comments_due_idx"]),
+        ("comments", False, ["item_comments_flagged_due_idx", "item_closed_comments_flag_idx"]),
+    ],
+)
 @pytest.mark.django_db
-def test_the_overdue_statements_use_the_partial_indexes(flag, index):
+def test_the_clocks_statements_use_the_partial_indexes(name, flag, indexes):
     """With the table shaped as it is at scale (the flagging statement runs when nearly every open
     item is already flagged; the unflagging one when few are) and its statistics gathered, the
-    planner reads the partial index that holds only the rows the statement can touch. Sequential
+    planner reads the partial indexes that hold only the rows the statement can touch. Sequential
     scans are ruled out for the EXPLAIN: at a few thousand rows reading the whole table can cost
     the planner less, by chance of the random data; what is judged is that the statement's WHERE
-    lets it use the partial index (any other index would be chosen if the predicates did not match)."""
+    lets it use the partial indexes (any other index would be chosen if the predicates did not match)."""
     today = dt.date(2026, 4, 1)
     items = make_items(4000, forces=[factories.ForceFactory()], today=today)
+    clocks_sweep(today=today)  # every comments deadline worked out
+    column = "overdue_flagged_on" if name == "overdue" else "comments_overdue_flagged_on"
     few = [i.pk for i in items[:8]]
     open_items = TrackedItem.objects.filter(status__in=OPEN_STATUSES)
     flagged = open_items if flag else open_items.filter(pk__in=few)
-    flagged.update(overdue_flagged_on=today - dt.timedelta(days=5))
-    if flag:  # a handful newly overdue
-        open_items.filter(pk__in=few).update(overdue_flagged_on=None)
-    [clock] = [c for c in clocks() if c.name == "overdue"]
-    sql, kind = statement_postgresql(clock, flag=flag)
+    TrackedItem.objects.update(**{column: None})  # whatever the sweep flagged
+    flagged.update(**{column: today - dt.timedelta(days=5)})
+    if flag:  # a handful newly late
+        open_items.filter(pk__in=few).update(**{column: None})
+    [clock] = [c for c in clocks() if c.name == name]
+    sql, kind = statement_postgresql(clock, flag=flag, embargoed="FALSE")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inspections_trackeditem")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", {"today": today, "now": "2026-04-01T00:00Z", "kind": kind})
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan, plan
+    for index in indexes:
+        assert index in plan, plan
 
 
 @pytest.mark.django_db
