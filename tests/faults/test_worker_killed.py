@@ -20,6 +20,7 @@ from accounts.roles import GROUP_NAMES, Role
 from core.dates import london_today
 from core.models import JobRun
 from inspections.models import ItemEvent, TrackedItem
+from inspections.overdue.clocks import comments_due_refresh
 from tests import factories
 from tests.faults.support import Worker, broker, postgres_only, wait_for, worker_env
 
@@ -62,6 +63,10 @@ def test_a_worker_killed_mid_sweep_leaves_whole_transitions_and_the_redelivered_
         force=force, finding__target_date=today + dt.timedelta(days=365), response="accepted"
     )
     TrackedItem.objects.filter(pk=held.pk).update(status="submitted", submitted_on=today - dt.timedelta(days=40))
+    # The items' comments deadlines worked out, as an earlier sweep leaves them: otherwise the sweep's
+    # first step (working them out) would be the one to wait on the held row.
+    comments_due_refresh()
+    assert not TrackedItem.objects.filter(comments_due_on__isnull=True).exists()
 
     s = connection.settings_dict
     locker = psycopg2.connect(
