@@ -37,21 +37,11 @@ def finding_search_vector() -> SearchVector:
 
 
 def findings_matching(word: str) -> QuerySet:
-    """The ids of the findings one search word matches (PostgreSQL): in the text or reference (as a
-    word prefix), the reference exactly, or the inspection's reference or title."""
-    terms = re.findall(r"\w+", word)
-    text = Q(pk__in=[])
-    if terms:
-        query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
-        text = Q(pk__in=Finding.objects.annotate(document=finding_search_vector()).filter(document=query).values("pk"))
-    inspections = Inspection.objects.filter(Q(reference__icontains=word) | Q(title__icontains=word)).values("pk")
-    return Finding.objects.filter(text | Q(reference__iexact=word) | Q(inspection_id__in=inspections)).values("pk")
-
-
-def findings_matching_union(word: str) -> QuerySet:
-    """The same findings as findings_matching (a subquery of their ids), asked as a UNION: each of
-    its three ways of matching on its own index (the text's search index, the references, the
-    inspections), rather than every finding tested against all three."""
+    """The ids of the findings one search word matches (PostgreSQL), a subquery: in the text or
+    reference (as a word prefix), the reference exactly, or the inspection's reference or title.
+    Asked as a UNION, each way of matching on its own index (the text's search index, the
+    references in any case, the inspections' trigram indexes), rather than every finding tested
+    against all three."""
     terms = re.findall(r"\w+", word)
     by_reference = Finding.objects.filter(reference__iexact=word).values_list("pk", flat=True)
     inspections = Inspection.objects.filter(Q(reference__icontains=word) | Q(title__icontains=word)).values("pk")

@@ -9,7 +9,7 @@ from core.dates import london_today
 from core.forms import GovukForm
 from forces.models import Force
 from inspections import rules
-from inspections.filters import findings_matching_union, forces_matching, region_choices
+from inspections.filters import findings_matching, forces_matching, region_choices
 from inspections.models import Finding, Inspection, Programme, Theme, TrackedItem
 from reporting import summary
 from reporting.columns import PUBLIC_STATUS_COLUMNS
@@ -99,7 +99,7 @@ class RegisterFilter(django_filters.FilterSet):
         postgres = connection.vendor == "postgresql"
         for word in value.split()[:8]:
             if postgres:
-                matched = Q(pk__in=findings_matching_union(word))
+                matched = Q(pk__in=findings_matching(word))
                 force_ids = list(forces_matching(word).values_list("pk", flat=True))
                 if not force_ids:
                     self._by_findings(queryset, matched)
