@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import date_bounds, long_date
 from core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, TextRefused, text_clean
@@ -143,11 +143,14 @@ class TextPolicyForm(TextPolicyMixin, forms.Form):
 
 def _attrs_html(attrs: dict) -> str:
     # django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name alone.
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-        for name, value in attrs.items()
-        if value is not False
-    )
+    html = SafeString()
+    for name, value in attrs.items():
+        if value is not False:
+            html += format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+    return html
+
+
+_SELECTED = SafeString(" selected")
 
 
 class FastSelect(forms.Select):
@@ -163,7 +166,7 @@ class FastSelect(forms.Select):
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
         chosen, has_selected = set(widget["value"]), False
-        parts = [format_html('<select name="{}"{}>', widget["name"], mark_safe(_attrs_html(widget["attrs"])))]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
         for option_value, option_label in self.choices:
             grouped = isinstance(option_label, (list, tuple))
             if grouped:
@@ -176,7 +179,7 @@ class FastSelect(forms.Select):
                     format_html(
                         '\n  <option value="{}"{}>{}</option>\n',
                         str(sub_value),
-                        mark_safe(" selected" if selected else ""),
+                        _SELECTED if selected else "",
                         sub_label,
                     )
                 )

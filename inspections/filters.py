@@ -50,7 +50,9 @@ def findings_matching(word: str) -> QuerySet:
     if terms:
         query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
         parts.append(
-            Finding.objects.annotate(document=finding_search_vector()).filter(document=query).values_list("pk", flat=True)
+            Finding.objects.annotate(document=finding_search_vector())
+            .filter(document=query)
+            .values_list("pk", flat=True)
         )
     return by_reference.order_by().union(*(part.order_by() for part in parts))
 

@@ -402,7 +402,9 @@ class TrackedItem(TimeStampedModel):
                 condition=Q(status__in=CLOSED_STATUSES, comments_overdue_flagged_on__isnull=False),
                 name="item_closed_comments_flag_idx",
             ),
-            models.Index(fields=["id"], condition=Q(comments_due_on__isnull=True), name="item_comments_due_unknown_idx"),
+            models.Index(
+                fields=["id"], condition=Q(comments_due_on__isnull=True), name="item_comments_due_unknown_idx"
+            ),
             models.Index(
                 fields=["authority_plan_overdue_flagged_on"],
                 condition=Q(authority_plan_overdue_flagged_on__isnull=False),

@@ -32,6 +32,24 @@ from inspections.models import (
 )
 from inspections.rules import published_q
 
+# Past this many findings under embargo, embargoed_finding_ids gives up listing them: the callers
+# then ask for the embargo in their own query.
+EMBARGO_LIST_MAX = 2000
+
+
+def embargoed_findings(*, today: dt.date) -> QuerySet[Finding]:
+    """The findings of inspections not yet published: planned (no date) or published after `today`."""
+    return Finding.objects.filter(
+        ~published_q(today=today, path="inspection__") | Q(inspection__published_on__isnull=True)
+    )
+
+
+def embargoed_finding_ids(*, today: dt.date) -> list[int] | None:
+    """The ids of embargoed_findings (there are few: the reports about to come out), or None when
+    there are more than EMBARGO_LIST_MAX."""
+    ids = list(embargoed_findings(today=today).order_by().values_list("pk", flat=True)[: EMBARGO_LIST_MAX + 1])
+    return ids if len(ids) <= EMBARGO_LIST_MAX else None
+
 
 def sees_embargoed(*, user: User) -> bool:
     """Staff and managers (and superusers) see inspections before their publication date."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from forces.models import Force
 from inspections import rules
+from inspections import selectors as inspection_selectors
 from inspections.models import (
     CLOSED_STATUSES,
     Finding,
@@ -30,23 +31,14 @@ from inspections.models import (
 from register.slugs import reference_slug
 from reporting import summary
 
-# Above this many embargoed findings the exclusion is a subquery rather than a list of ids.
-_EMBARGO_LIST_MAX = 2000
-
-
-def embargoed_finding_ids(*, today: dt.date) -> list[int] | QuerySet:
-    """The findings of inspections not yet published (planned, or published after `today`)."""
-    embargoed = Finding.objects.filter(
-        ~rules.published_q(today=today, path="inspection__") | Q(inspection__published_on__isnull=True)
-    )
-    ids = list(embargoed.values_list("pk", flat=True)[: _EMBARGO_LIST_MAX + 1])
-    return ids if len(ids) <= _EMBARGO_LIST_MAX else embargoed.values("pk")
-
 
 def public_items(*, today: dt.date) -> QuerySet[TrackedItem]:
     """Every item the register may show: the same set as rules.public_item_q, asked as "not one of
-    the (few) embargoed findings" so that counts need no join to the inspections."""
-    return TrackedItem.objects.exclude(finding_id__in=embargoed_finding_ids(today=today))
+    the (few) embargoed findings" so that counts need no join to the inspections (past
+    EMBARGO_LIST_MAX of them, as a subquery)."""
+    ids = inspection_selectors.embargoed_finding_ids(today=today)
+    embargoed = ids if ids is not None else inspection_selectors.embargoed_findings(today=today).values("pk")
+    return TrackedItem.objects.exclude(finding_id__in=embargoed)
 
 
 def public_items_by_id(*, ids: list[int], today: dt.date, with_force: bool = False) -> list[TrackedItem]:

@@ -67,7 +67,9 @@ class Migration(migrations.Migration):
         AddIndexWithoutLocking(
             model_name="trackeditem",
             index=models.Index(
-                condition=models.Q(("comments_due_on__isnull", True)), fields=["id"], name="item_comments_due_unknown_idx"
+                condition=models.Q(("comments_due_on__isnull", True)),
+                fields=["id"],
+                name="item_comments_due_unknown_idx",
             ),
         ),
         RemoveIndexWithoutLocking(model_name="trackeditem", name="item_flagged_idx"),

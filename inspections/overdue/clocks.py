@@ -28,13 +28,12 @@ import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import london_today
 from forces.models import Force
-from inspections import rules
-from inspections.models import Finding, ItemEvent, TrackedItem
+from inspections import rules, selectors
+from inspections.models import ItemEvent, TrackedItem
 
 logger = logging.getLogger(__name__)
 
@@ -190,20 +189,14 @@ def _may_have_ended(clock: Clock, embargoed: str) -> str:
 
 
 CLOSED_SQL = rules.sql_values(tuple(str(s) for s in TrackedItem.CLOSED_STATUSES))
-# An item flagged and then put back under embargo (its report's date moved later) is looked for
-# among the findings under embargo, read first; past this many, every flagged item is checked.
-_EMBARGOED_LIST_MAX = 2000
 
 
 def _embargoed_findings_sql(today: dt.date) -> str:
     """SQL on the item: its finding is under embargo today ("FALSE" when none is), or "" when there
-    are too many to list."""
-    ids = list(
-        Finding.objects.filter(Q(inspection__published_on__isnull=True) | Q(inspection__published_on__gt=today))
-        .order_by()
-        .values_list("pk", flat=True)[: _EMBARGOED_LIST_MAX + 1]
-    )
-    if len(ids) > _EMBARGOED_LIST_MAX:
+    are too many to list (then every flagged item is checked). An item flagged and then put back
+    under embargo (its report's date moved later) is looked for among these findings."""
+    ids = selectors.embargoed_finding_ids(today=today)
+    if ids is None:
         return ""
     return f"i.finding_id IN ({', '.join(str(int(pk)) for pk in ids)})" if ids else "FALSE"
 
@@ -270,8 +263,7 @@ def _transition_sqlite(clock: Clock, *, flag: bool, params: dict, embargoed: str
         set_to, kind = "%(today)s", clock.late_kind
     else:
         where = (
-            f"i.{clock.flag} IS NOT NULL AND {_may_have_ended(clock, embargoed)} "
-            f"AND NOT COALESCE(({_late(clock)}), 0)"
+            f"i.{clock.flag} IS NOT NULL AND {_may_have_ended(clock, embargoed)} AND NOT COALESCE(({_late(clock)}), 0)"
         )
         set_to, kind = "NULL", clock.ended_kind
     with transaction.atomic(), connection.cursor() as cursor:

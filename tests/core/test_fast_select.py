@@ -52,8 +52,8 @@ def test_every_govuk_forms_plain_select_is_fast_with_model_choices():
     form = Chosen(data={"force": "durham-constabulary"})
     assert type(form.fields["force"].widget) is FastSelect
     assert type(form.fields["colour"].widget) is forms.RadioSelect
-    expected = forms.Select(
-        choices=form.fields["force"].choices, attrs={"class": "govuk-select"}
-    ).render("force", "durham-constabulary", attrs={"required": True, "id": "id_force"})
+    expected = forms.Select(choices=form.fields["force"].choices, attrs={"class": "govuk-select"}).render(
+        "force", "durham-constabulary", attrs={"required": True, "id": "id_force"}
+    )
     assert str(form["force"]) == expected
     assert '<option value="durham-constabulary" selected>Durham Constabulary</option>' in expected

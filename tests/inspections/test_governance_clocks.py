@@ -283,9 +283,7 @@ def _stored_due(items) -> list:
     return [TrackedItem.objects.get(pk=item.pk).comments_due_on for item in items]
 
 
-def test_the_sweep_works_out_each_items_comments_deadline_and_each_change_empties_it(
-    police_report, staff_user, force
-):
+def test_the_sweep_works_out_each_items_comments_deadline_and_each_change_empties_it(police_report, staff_user, force):
     inspection, items = police_report
     assert _stored_due(items) == [None, None]  # new: to be worked out
     with time_machine.travel(london(2026, 2, 1, 9), tick=False):

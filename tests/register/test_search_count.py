@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from forces.models import Force
 from inspections import rules
-from inspections.models import Finding, Programme, Theme, TrackedItem
+from inspections.models import Finding, Theme, TrackedItem
 from register import selectors
 from register.filters import RegisterFilter
 from tests import factories
@@ -44,11 +44,17 @@ def world(force, other_force):
             finding.themes.add(custody)
     # Another programme, and an inspection still under embargo whose items no count may include.
     other = factories.ProgrammeFactory(slug="fire-inspection", name="Fire inspection")
-    for programme, published in ((other, TODAY - dt.timedelta(days=30)), (findings[0].inspection.programme, TODAY + dt.timedelta(days=5))):
+    for programme, published in (
+        (other, TODAY - dt.timedelta(days=30)),
+        (findings[0].inspection.programme, TODAY + dt.timedelta(days=5)),
+    ):
         inspection = factories.InspectionFactory(programme=programme, published_on=published)
         for n, each in enumerate(forces):
             finding = Finding.objects.create(
-                inspection=inspection, category=Finding.Category.RECOMMENDATION, reference=f"X{n}", text="Vet every officer"
+                inspection=inspection,
+                category=Finding.Category.RECOMMENDATION,
+                reference=f"X{n}",
+                text="Vet every officer",
             )
             finding.themes.add(vetting)
             target = TODAY - dt.timedelta(days=10)
