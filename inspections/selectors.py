@@ -12,10 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramDistance, TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 
 from accounts.models import User
 from core.dates import london_today
@@ -301,6 +300,15 @@ def _history_entries(records: list, model) -> list[HistoryEntry]:
 # improve..." 0.21 to 0.29. 0.4 keeps the first and drops the second.
 RECURRENCE_THRESHOLD = 0.4
 RECURRENCE_LIMIT = 10
+# How many of the nearest texts PostgreSQL scores. Past this many findings above the threshold
+# (the same words given to fifty forces), which of the equally alike are shown is the index's choice.
+RECURRENCE_NEAREST = 50
+
+
+def _most_alike_first(finding: Finding) -> tuple:
+    # ORDER BY similarity DESC, inspection.published_on DESC (NULLS FIRST, as PostgreSQL), pk
+    published = finding.inspection.published_on
+    return (-finding.similarity, published is not None, -published.toordinal() if published else 0, finding.pk)
 
 
 def text_trigrams(text: str) -> set[str]:
@@ -330,8 +338,10 @@ def findings_similar(
     *, text: str, findings: QuerySet[Finding], exclude_id: int | None = None, limit: int = RECURRENCE_LIMIT
 ) -> list[SimilarFinding]:
     """The findings of `findings` (already scoped: a user's, or the published ones) whose text is
-    at least RECURRENCE_THRESHOLD alike to `text`, most alike first. PostgreSQL answers through the
-    trigram index (finding_text_trgm_idx); elsewhere the texts are compared in Python."""
+    at least RECURRENCE_THRESHOLD alike to `text`, most alike first (then the latest published,
+    then the oldest record). PostgreSQL reads the RECURRENCE_NEAREST nearest texts from the trigram
+    GiST index (finding_text_trgm_gist_idx) and scores only those; elsewhere every text is
+    compared in Python."""
     text = (text or "").strip()
     if not text:
         return []
@@ -339,13 +349,12 @@ def findings_similar(
     base = base.select_related("inspection")
     if connection.vendor == "postgresql":
         value = Value(text)
-        rows = (
-            base.filter(TrigramSimilar(F("text"), value))
-            .annotate(similarity=TrigramSimilarity("text", value))
-            .filter(similarity__gte=RECURRENCE_THRESHOLD)
-            .order_by("-similarity", "-inspection__published_on", "pk")[:limit]
-        )
-        return [SimilarFinding(row, float(row.similarity)) for row in rows]
+        nearest = base.annotate(
+            distance=TrigramDistance("text", value), similarity=TrigramSimilarity("text", value)
+        ).order_by("distance")[:RECURRENCE_NEAREST]
+        rows = [row for row in nearest if row.similarity >= RECURRENCE_THRESHOLD]
+        rows.sort(key=_most_alike_first)
+        return [SimilarFinding(row, float(row.similarity)) for row in rows[:limit]]
     wanted = text_trigrams(text)
     scored = []
     for pk, other in base.values_list("pk", "text").iterator(chunk_size=2000):

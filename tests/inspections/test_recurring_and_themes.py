@@ -3,7 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections import selectors, services
@@ -41,6 +44,47 @@ def test_similar_findings_are_found_most_alike_first_and_summarised(force, other
     summary = selectors.recurrence_summary(similar=similar, items=TrackedItem.objects.all())
     assert (summary.times, summary.forces, summary.since, summary.still_open) == (2, 2, 2019, 1)
     assert selectors.findings_similar(text="Nothing like it at all", findings=Finding.objects.all()) == []
+
+
+def test_past_the_nearest_scored_the_most_alike_still_come_first():
+    """More findings worded exactly alike than PostgreSQL scores (RECURRENCE_NEAREST), and fewer
+    worded nearly alike: every one shown is above the threshold, the exact ones first."""
+    inspection = factories.InspectionFactory(published_on=dt.date(2021, 6, 1))
+    Finding.objects.bulk_create(
+        Finding(inspection=inspection, reference=f"AFI{n}", text=SAME_A, position=n)
+        for n in range(selectors.RECURRENCE_NEAREST + 5)
+    )
+    near = factories.FindingFactory(inspection=inspection, text=SAME_B)
+    factories.FindingFactory(inspection=inspection, text=DIFFERENT)
+    similar = selectors.findings_similar(text=SAME_A, findings=Finding.objects.all())
+    assert len(similar) == selectors.RECURRENCE_LIMIT
+    assert {entry.finding.text for entry in similar} == {SAME_A}
+    assert all(entry.similarity == 1.0 for entry in similar)
+    # With fewer exact ones the near one follows them.
+    Finding.objects.filter(text=SAME_A).exclude(reference__in=["AFI0", "AFI1"]).delete()
+    similar = selectors.findings_similar(text=SAME_A, findings=Finding.objects.all())
+    assert [entry.finding.text for entry in similar] == [SAME_A, SAME_A, SAME_B]
+    assert similar[-1].finding == near
+    assert similar[-1].similarity == pytest.approx(selectors.text_similarity(SAME_A, SAME_B), abs=1e-6)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="PostgreSQL's trigram index; run with DATABASE_URL=postgres://... (CI does)",
+)
+def test_on_postgresql_the_nearest_texts_are_read_from_the_gist_index():
+    factories.FindingFactory(text=SAME_B)
+    with CaptureQueriesContext(connection) as queries:
+        similar = selectors.findings_similar(text=SAME_A, findings=Finding.objects.all())
+    assert len(similar) == 1
+    (sql,) = [query["sql"] for query in queries.captured_queries if "<->" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: a table scan would be cheaper
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "finding_text_trgm_gist_idx" in plan
+    assert "Order By" in plan
 
 
 def test_the_finding_page_shows_earlier_similar_findings(client, staff_user, force):
