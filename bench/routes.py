@@ -32,6 +32,12 @@ class Page:
     runs: int | None = None  # fewer runs for whole-file downloads
 
 
+def _item_sitemap_pages() -> int:
+    from register.sitemaps import ItemSitemap
+
+    return ItemSitemap().paginator.num_pages
+
+
 def one(label: str, path: str) -> list[tuple[str, str]]:
     return [(label, path)]
 
@@ -293,7 +299,17 @@ PAGES: dict[str, Page] = {
     "register:feed": Page(lambda c: one("", _reverse("register:feed")), roles=PUBLIC),
     "register:sitemap": Page(lambda c: one("", _reverse("register:sitemap")), roles=PUBLIC),
     "register:sitemap_section": Page(
-        lambda c: [(section, _reverse("register:sitemap_section", section=section)) for section in ("forces", "items")],
+        lambda c: [
+            (section, _reverse("register:sitemap_section", section=section)) for section in ("forces", "findings")
+        ],
+        roles=PUBLIC,
+    ),
+    # The items' sections are runs of ids: the first and the last.
+    "register:sitemap_items": Page(
+        lambda c: [
+            ("first", _reverse("register:sitemap_items")),
+            ("last", _reverse("register:sitemap_items") + f"?p={_item_sitemap_pages()}"),
+        ],
         roles=PUBLIC,
     ),
     # Accounts.

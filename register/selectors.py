@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core.planner import planner_settings
 from forces.models import Force
 from inspections import rules
 from inspections import selectors as inspection_selectors
@@ -264,7 +265,10 @@ def public_changes(
         events = events.filter(item__force=force)
     if theme is not None:
         events = events.filter(item__finding__themes=theme)
-    rows = list(events.order_by("-at", "-id").values(*_EVENT_FIELDS, "from_status")[:limit])
+    # Walked newest first through event_public_at_idx, each event's item read by its key, until
+    # `limit` are found (core.planner: the planner would otherwise merge-join the whole item table).
+    with planner_settings(enable_mergejoin="off"):
+        rows = list(events.order_by("-at", "-id").values(*_EVENT_FIELDS, "from_status")[:limit])
     items = TrackedItem.objects.select_related("finding__inspection", "force").in_bulk({row["item_id"] for row in rows})
     entries = []
     for row in rows:

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from register import feeds, views
+from register import feeds, sitemaps, views
 from register.http import public_page
 from register.sitemaps import SITEMAPS
 
@@ -32,6 +32,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "register:sitemap_section"},
         name="sitemap",
     ),
+    path("sitemap-items.xml", public_page(sitemaps.item_section), name="sitemap_items"),
     path(
         "sitemap-<section>.xml",
         public_page(sitemap_views.sitemap),

@@ -67,7 +67,8 @@ CASES = [
     Case("register:trail_download", kwargs=lambda w: {"fmt": "csv"}, expected=EVERYONE),
     Case("register:feed", expected=EVERYONE),
     Case("register:sitemap", expected=EVERYONE),
-    Case("register:sitemap_section", kwargs=lambda w: {"section": "items"}, expected=EVERYONE),
+    Case("register:sitemap_section", kwargs=lambda w: {"section": "findings"}, expected=EVERYONE),
+    Case("register:sitemap_items", expected=EVERYONE),
     # Themes: everyone signed in reads the list; staff keep it and tag findings.
     Case("inspections:theme_list", expected=READ_ALL_SIGNED_IN),
     Case("inspections:theme_create", expected=STAFF_ONLY),

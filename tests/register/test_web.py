@@ -132,6 +132,46 @@ def test_the_sitemap_lists_published_items_and_not_embargoed_ones(client, item, 
     assert "later-1" not in items
 
 
+def test_the_items_sections_are_runs_of_ids_that_list_every_published_item_once(client, item, force, monkeypatch):
+    from django.contrib.sitemaps.views import sitemap as django_sitemap
+    from django.test import RequestFactory
+
+    from inspections.models import TrackedItem
+    from register.sitemaps import SITEMAPS, ItemSitemap
+
+    monkeypatch.setattr(ItemSitemap, "limit", 2)
+    embargoed = factories.InspectionFactory(reference="LATER-1", published_on=dt.date(2099, 1, 1))
+    factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=embargoed, reference="R7"), force=force)
+    published = [item, *(factories.TrackedItemFactory(finding=item.finding) for _ in range(4))]
+    pages = -(-TrackedItem.objects.order_by("-pk").first().pk // 2)  # the highest id over 2, rounded up
+    index = client.get(reverse("register:sitemap")).content.decode()
+    section = reverse("register:sitemap_items")
+    assert f"{section}?p={pages}<" in index and f"{section}?p={pages + 1}<" not in index
+    listed = []
+    for page in range(1, pages + 1):
+        response = client.get(f"{section}?p={page}")
+        assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+        body = response.content.decode()
+        # The same XML as Django's own sitemap view for the same page.
+        request = RequestFactory().get(f"{section}?p={page}", HTTP_HOST="testserver")
+        django_body = django_sitemap(request, sitemaps=SITEMAPS, section="items").render().content.decode()
+        assert _locations(body) == _locations(django_body)
+        listed += _locations(body)
+    expected = [
+        f"http://testserver/register/inspections/{i.finding.inspection.slug}/r1/{i.force.slug}/"
+        for i in sorted(published, key=lambda i: i.pk)
+    ]
+    assert listed == expected
+    assert client.get(f"{section}?p={pages + 1}").status_code == 404
+    assert client.get(f"{section}?p=x").status_code == 404
+
+
+def _locations(xml: str) -> list[str]:
+    import re
+
+    return re.findall(r"<loc>([^<]+)</loc>", xml)
+
+
 def test_slugs_are_stable_when_the_reference_is_corrected(item):
     inspection = item.finding.inspection
     inspection.reference = "PEEL-2025-CLEV"
