@@ -53,7 +53,9 @@ class FindingFilter(django_filters.FilterSet):
 
 class TrackedItemFilter(django_filters.FilterSet):
     force = django_filters.CharFilter(field_name="force__slug", help_text="Force slug, e.g. cleveland-police")
-    status = django_filters.MultipleChoiceFilter(choices=TrackedItem.Status.choices)
+    # A column of the item itself: no join can repeat a row, so no DISTINCT (django-filter's
+    # default for a multiple choice), which made PostgreSQL sort whole rows (0.9 s at a million).
+    status = django_filters.MultipleChoiceFilter(choices=TrackedItem.Status.choices, distinct=False)
     response = django_filters.ChoiceFilter(choices=TrackedItem.Response.choices)
     category = django_filters.ChoiceFilter(field_name="finding__category", choices=Finding.Category.choices)
     inspection = IdFilter(field_name="finding__inspection_id", help_text="Inspection id")
