@@ -4,8 +4,9 @@ from django.urls import include, path
 from accounts.urls import auth_urlpatterns
 from core.views import healthz
 from forces import urls as forces_urls
+from oversight import urls as oversight_urls
 from register.views import robots_txt
-from reporting.urls import force_urlpatterns
+from reporting.urls import force_urlpatterns, oversight_urlpatterns
 from reporting.views.dashboard import dashboard
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("accounts/", include("users.urls")),
     path("exports/", include("audit.urls")),
     path("forces/", include(([*force_urlpatterns, *forces_urls.urlpatterns], "forces"))),
-    path("overdue-review/", include("oversight.urls")),
+    path("overdue-review/", include(([*oversight_urls.urlpatterns, *oversight_urlpatterns], "oversight"))),
     path("api/", include("api.urls")),
     path("calendar/", include("calendars.urls")),
     path("", include("reporting.urls")),

@@ -405,6 +405,13 @@ class TrackedItem(TimeStampedModel):
             models.Index(
                 fields=["id"], condition=Q(comments_due_on__isnull=True), name="item_comments_due_unknown_idx"
             ),
+            # The open items by finding with their targets: the meeting pack's overdue by finding
+            # (grouped in finding order from the index alone, with no sort of every overdue item).
+            models.Index(
+                fields=["finding", "current_target_date"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="item_open_finding_target_idx",
+            ),
             models.Index(
                 fields=["authority_plan_overdue_flagged_on"],
                 condition=Q(authority_plan_overdue_flagged_on__isnull=False),

@@ -57,6 +57,21 @@ class QueueFilter(django_filters.FilterSet):
     def filter_theme(self, queryset, name: str, value: Theme):
         return queryset.filter(finding_id__in=Finding.objects.filter(themes=value).values("pk"))
 
+    def summary_scope(self) -> dict | None:
+        """The chosen filters as reporting.summary.pack_figures takes them, or None when one of
+        them is not a filter the summary is kept by (how an item became overdue) or the form is not
+        valid (then the items are counted as filtered)."""
+        if not self.is_bound or not self.form.is_valid() or self.form.cleaned_data.get("origin"):
+            return None
+        chosen = self.form.cleaned_data
+        return {
+            "force_ids": [chosen["force"].pk] if chosen.get("force") else None,
+            "region": chosen.get("region") or "",
+            "kind": chosen.get("kind") or "",
+            "programme": chosen.get("programme"),
+            "theme": chosen.get("theme"),
+        }
+
 
 class ReviewQueueFilter(ItemFilter):
     """The review queue's filters, in the MOJ filter layout: the recommendations list's search,

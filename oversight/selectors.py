@@ -258,35 +258,73 @@ def review_selection_summary(*, user: User, items: QuerySet[TrackedItem]) -> dic
 PACK_FINDINGS_SHOWN = 10
 
 
-def meeting_pack_summary(*, items: QuerySet[TrackedItem], today: dt.date) -> dict:
-    """The pack's first page, in four grouped queries over the filtered items: the pack's items
-    (overdue or no recent progress) by status, its overdue and stale totals, overdue by force and
-    overdue by finding. Overdue is rules.overdue_q, as on the dashboard."""
-    items = items.order_by()
-    overdue_q, stale_q = rules.overdue_q(today=today), rules.no_recent_progress_q(today=today)
-    totals = items.aggregate(
-        overdue=Count("id", filter=overdue_q),
-        stale=Count("id", filter=stale_q),
-        pack=Count("id", filter=overdue_q | stale_q),
+# A pack item is open: the pack's counts by status have one for each open status.
+PACK_STATUSES = tuple(str(status) for status in TrackedItem.OPEN_STATUSES)
+
+
+def pack_aggregates(*, today: dt.date) -> dict:
+    """The pack's counts as aggregates over items: those with no recent progress ("stale",
+    rules.no_recent_progress_q), the pack's items (overdue or stale) in all and by open status
+    ("pack_<status>"). The maintained summary keeps them too (reporting.columns.PACK_COLUMNS)."""
+    stale = rules.no_recent_progress_q(today=today)
+    pack = rules.overdue_q(today=today) | stale
+    return {
+        "stale": Count("id", filter=stale),
+        "pack": Count("id", filter=pack),
+        **{f"pack_{status}": Count("id", filter=pack & Q(status=status)) for status in PACK_STATUSES},
+    }
+
+
+def pack_by_force(*, items: QuerySet[TrackedItem], today: dt.date) -> list[dict]:
+    """Per force of these items: its overdue items, pack_aggregates, and its earliest overdue
+    target ("earliest"), in one grouped query. reporting.summary.pack_figures reads the same from
+    the maintained summary."""
+    overdue = rules.overdue_q(today=today)
+    return list(
+        items.order_by()
+        .values("force_id", name=F("force__name"), slug=F("force__slug"))
+        .annotate(
+            overdue=Count("id", filter=overdue),
+            **pack_aggregates(today=today),
+            earliest=Min("current_target_date", filter=overdue),
+        )
     )
+
+
+def meeting_pack_summary(*, items: QuerySet[TrackedItem], today: dt.date, forces: list[dict] | None = None) -> dict:
+    """The pack's first page over the filtered items: the pack's items (overdue or no recent
+    progress) by status, its overdue and stale totals, overdue by force and overdue by finding.
+    Overdue is rules.overdue_q, as on the dashboard. `forces` are pack_by_force's rows for these
+    items, when the caller has them already (the maintained summary's); otherwise they are
+    counted here."""
+    items = items.order_by()
+    overdue_q = rules.overdue_q(today=today)
+    if forces is None:
+        forces = pack_by_force(items=items, today=today)
+    totals = {name: sum(row[name] or 0 for row in forces) for name in ("overdue", "stale", "pack")}
     labels = dict(TrackedItem.Status.choices)
     by_status = [
-        {"status": row["status"], "label": labels[row["status"]], "count": row["count"]}
-        for row in items.filter(overdue_q | stale_q).values("status").annotate(count=Count("id")).order_by("status")
+        {"status": status, "label": labels[status], "count": count}
+        for status in PACK_STATUSES
+        if (count := sum(row[f"pack_{status}"] or 0 for row in forces))
     ]
-    order = {status: index for index, status in enumerate(labels)}
-    by_status.sort(key=lambda row: order[row["status"]])
-    overdue = items.filter(overdue_q)
-    by_force = list(
-        overdue.values(name=F("force__name"), slug=F("force__slug"))
-        .annotate(count=Count("id"), earliest=Min("current_target_date"))
-        .order_by("-count", "name")
+    by_force = sorted(
+        (
+            {"name": row["name"], "slug": row["slug"], "count": row["overdue"], "earliest": row["earliest"]}
+            for row in forces
+            if row["overdue"]
+        ),
+        key=lambda row: (-row["count"], row["name"]),
     )
     # Grouped by the finding's id alone (never its long text); the shown findings' words follow in
-    # one more query.
+    # one more query. A finding has one item per force (item_unique_finding_force), so its overdue
+    # items are its forces overdue: counted, not COUNT(DISTINCT ...), which sorts every item. The
+    # finding's id (never null) is counted, not the item's, so item_open_finding_target_idx alone
+    # answers it.
+    overdue = items.filter(overdue_q)
     findings = (
         overdue.values("finding_id")
-        .annotate(forces=Count("force_id", distinct=True), earliest=Min("current_target_date"))
+        .annotate(forces=Count("finding_id"), earliest=Min("current_target_date"))
         .order_by("-forces", "earliest", "finding_id")
     )
     by_finding = list(findings[: PACK_FINDINGS_SHOWN + 1])

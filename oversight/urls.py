@@ -1,11 +1,12 @@
 from django.urls import path
 
-from oversight import views, views_queue
+from oversight import views_queue
 
 app_name = "oversight"
 
+# The meeting pack shares the "oversight" namespace (reporting.urls.oversight_urlpatterns; config/urls.py
+# joins them).
 urlpatterns = [
     path("", views_queue.queue, name="queue"),
     path("items/<int:pk>/review/", views_queue.item_review, name="item_review"),
-    path("meeting-pack/", views.meeting_pack, name="meeting_pack"),
 ]

@@ -3,6 +3,7 @@ the items (reporting/selectors.py) and the summary tables that keep them (report
 the same names, so a recount and the maintained summary can be compared column by column."""
 
 from inspections import rules
+from inspections.models import OPEN_STATUSES
 
 TREND_MONTHS = 24
 
@@ -36,10 +37,16 @@ PUBLIC_STATUS_COLUMNS = {name: "complete" if name == "complete" else f"public_{n
 PUBLIC_ONLY_COLUMNS = tuple(column for column in PUBLIC_STATUS_COLUMNS.values() if column != "complete")
 
 
+# The managers' meeting pack (oversight.selectors.pack_aggregates): the items with no recent
+# progress ("stale"), the pack's items (overdue or stale), and the pack's items by status (a pack
+# item is open: one column per open status).
+PACK_COLUMNS = ("stale", "pack", *(f"pack_{status!s}" for status in OPEN_STATUSES))
+
+
 # Counted per item: the headlines, the overdue figure by origin, the ageing bands, the totals the
 # tables beside them need, how many overdue items await a manager's overdue review
-# (rules.awaiting_overdue_review_q: the review queue's own count), and the public register's
-# count of each public status.
+# (rules.awaiting_overdue_review_q: the review queue's own count), the public register's
+# count of each public status, and the meeting pack's counts.
 COUNT_COLUMNS = (
     *rules.HEADLINES,
     *rules.OVERDUE_ORIGINS,
@@ -48,6 +55,7 @@ COUNT_COLUMNS = (
     "complete",
     "awaiting_review",
     *PUBLIC_ONLY_COLUMNS,
+    *PACK_COLUMNS,
 )
 TREND_COLUMNS = tuple(trend_column(kind, i) for i in range(TREND_MONTHS) for kind in TREND_KINDS)
 

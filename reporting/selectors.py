@@ -21,6 +21,7 @@ from inspections.models import (
     TrackedItem,
 )
 from inspections.selectors import items_visible_to
+from oversight.selectors import pack_aggregates
 from reporting.columns import (
     AGEING_BANDS,
     PUBLIC_ONLY_COLUMNS,
@@ -71,6 +72,7 @@ def headline_aggregates(*, today: dt.date) -> dict:
             for name, column in PUBLIC_STATUS_COLUMNS.items()
             if column in PUBLIC_ONLY_COLUMNS
         },
+        **pack_aggregates(today=today),
         # The earliest current target of an open item: the oldest overdue target when it is before today.
         "min_open_target": Min("current_target_date", filter=rules.open_q()),
     }

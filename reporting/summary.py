@@ -28,7 +28,14 @@ from forces.selectors import force_ids_for, forces_visible_to
 from inspections import rules
 from inspections.models import Programme, Theme, TrackedItem
 from inspections.selectors import sees_embargoed
-from reporting.columns import COUNT_COLUMNS, PUBLIC_ONLY_COLUMNS, PUBLIC_STATUS_COLUMNS, RATE_COLUMNS, TREND_COLUMNS
+from reporting.columns import (
+    COUNT_COLUMNS,
+    PACK_COLUMNS,
+    PUBLIC_ONLY_COLUMNS,
+    PUBLIC_STATUS_COLUMNS,
+    RATE_COLUMNS,
+    TREND_COLUMNS,
+)
 from reporting.models import SummaryCell, SummaryForce, SummaryRate
 from reporting.selectors import (
     FORCE_FIELDS,
@@ -326,6 +333,39 @@ def _by_theme(themed_cells: QuerySet) -> list[dict]:
         .annotate(**_sums(("total", "open", "overdue")))
         .filter(open__gt=0)
         .order_by("name")
+    )
+
+
+def pack_figures(
+    *,
+    today: dt.date,
+    force_ids: Iterable[int] | None = None,
+    region: str = "",
+    kind: str = "",
+    programme: Programme | None = None,
+    theme: Theme | None = None,
+) -> list[dict]:
+    """The managers' meeting pack's counts by force from the cells, embargoed items included (the
+    pack is the inspectorate's own): per force of the scope, its overdue, stale and pack items,
+    its pack items by open status (PACK_COLUMNS), and its earliest open target, which is its
+    oldest overdue target when it has anything overdue. oversight.selectors.meeting_pack_summary
+    makes the pack's first page of them; it counts the same from the items when a filter is not
+    one the cells are kept by."""
+    force_ids = None if force_ids is None else list(force_ids)
+    bring_up_to_date(today=today, force_ids=force_ids)
+    cells = _cells(
+        SummaryCell,
+        force_ids=force_ids,
+        embargo_visible=True,
+        theme=theme,
+        region=region,
+        kind=kind,
+        programme=programme,
+    )
+    return list(
+        cells.values("force_id", name=F("force__name"), slug=F("force__slug"))
+        .annotate(**_sums(("overdue", *PACK_COLUMNS)), earliest=Min("min_open_target"))
+        .order_by()
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import exports, forces
+from reporting.views import exports, forces, meeting_pack
 
 app_name = "reporting"
 
@@ -20,4 +20,10 @@ force_urlpatterns = [
         forces.committee_paper_job_download,
         name="committee_paper_job_download",
     ),
+]
+
+# The meeting pack, under the overdue review's addresses and names (the "oversight" namespace, with
+# oversight.urls; config/urls.py joins them).
+oversight_urlpatterns = [
+    path("meeting-pack/", meeting_pack.meeting_pack, name="meeting_pack"),
 ]

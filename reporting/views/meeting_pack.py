@@ -1,4 +1,7 @@
-"""The managers' overdue review: the meeting pack (the queue and one item's review: views_queue.py)."""
+"""The managers' meeting pack: the report a monitoring meeting takes away, under the overdue
+review's addresses (config/urls.py joins its route to oversight.urls; the queue and one item's
+review are oversight/views_queue.py). Its first page's figures are summed from the maintained
+summary (reporting.summary.pack_figures) when the filters allow."""
 
 import datetime as dt
 
@@ -12,6 +15,7 @@ from accounts.permissions import require_staff_or_manager
 from audit.models import ExportKind
 from audit.services import export_record_for_request
 from core.dates import london_today
+from forces.selectors import force_ids_for
 from inspections.filters import selected_filters
 from inspections.selectors import items_visible_to
 from oversight import exports
@@ -25,6 +29,7 @@ from oversight.selectors import (
     pack_changes,
     previous_pack,
 )
+from reporting.summary import pack_figures
 
 # The pack's detail is paged so that no page outgrows what a browser and a printer handle well
 # (an item's card is a few kilobytes: a page stays well under 1 MB); the summary is on the first.
@@ -42,7 +47,13 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     want_xlsx = request.GET.get("format") == "xlsx"
     # The first page (and the Excel file): counted over the same filtered items as the detail, by
     # the dashboard's rules. Later pages are the detail alone.
-    summary = meeting_pack_summary(items=filters.qs, today=today) if want_xlsx or number == 1 else None
+    # From the maintained summary when every filter chosen is one it is kept by (and the user sees
+    # every force, as the summary's cells count them).
+    cells = filters.summary_scope() if force_ids_for(user=request.user) is None else None
+    summary = None
+    if want_xlsx or number == 1:
+        forces = pack_figures(today=today, **cells) if cells is not None else None
+        summary = meeting_pack_summary(items=filters.qs, today=today, forces=forces)
     escalations = []
     changes = None
     if summary is not None:

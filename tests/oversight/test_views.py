@@ -174,7 +174,7 @@ def test_the_item_page_offers_the_overdue_review_to_managers_only(client, manage
 
 
 def test_pack_detail_is_paged_with_the_summary_on_the_first_page_only(client, manager_user, force, monkeypatch):
-    monkeypatch.setattr("oversight.views.PACK_DETAIL_PER_PAGE", 3)
+    monkeypatch.setattr("reporting.views.meeting_pack.PACK_DETAIL_PER_PAGE", 3)
     for day in range(1, 8):
         finding = factories.FindingFactory(target_date=dt.date(2020, 1, day), text=f"Finding number {day}.")
         factories.TrackedItemFactory(force=force, finding=finding, status="in_progress")

@@ -29,6 +29,7 @@ from inspections.models import Finding, Inspection, ItemStatus, Theme, TrackedIt
 from inspections.overdue.sweep import sweep_run
 from inspections.services import FindingDraft, InspectionFields, TransitionRefused
 from oversight.models import OverdueReview
+from oversight.selectors import meeting_pack_summary
 from oversight.services import overdue_reviews_record
 from register.selectors import public_items, status_counts
 from reporting import summary
@@ -360,6 +361,11 @@ class SummaryMachine(RuleBasedStateMachine):
             got = summary.dashboard_figures(force_ids=None, embargo_visible=True, today=today, **filters)
             got.pop("summaries")
             assert got == recount_figures(items, today=today, theme=filters.get("theme")), filters
+            # The meeting pack's first page summed from the cells equals the pack counted from the items.
+            from_cells = summary.pack_figures(today=today, **filters)
+            assert meeting_pack_summary(items=items, today=today, forces=from_cells) == meeting_pack_summary(
+                items=items, today=today
+            ), filters
         officer = self.liaisons[self.forces[0].pk]
         visible = selectors.items_visible_to(user=officer)
         got = summary.dashboard_figures(
