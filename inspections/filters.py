@@ -2,6 +2,7 @@
 to the user by `selectors`, and keep every value in the URL so that a filtered list can be shared."""
 
 import re
+from collections.abc import Mapping
 
 import django_filters
 from django import forms
@@ -22,6 +23,17 @@ ALL_REGIONS = "All regions"
 ALL_KINDS = "All kinds"
 ALL_PROGRAMMES = "All programmes"
 ALL_THEMES = "All themes"
+
+
+def summary_filters(chosen: Mapping) -> dict:
+    """The region, kind of organisation, programme and theme a filter form chose (its cleaned
+    data), as the maintained summary's readers (reporting.summary) take them."""
+    return {
+        "region": chosen.get("region") or "",
+        "kind": chosen.get("kind") or "",
+        "programme": chosen.get("programme"),
+        "theme": chosen.get("theme"),
+    }
 
 
 def region_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ import django_filters
 from core.dates import london_today
 from forces.models import Force
 from inspections import rules
-from inspections.filters import ItemFilter
+from inspections.filters import ItemFilter, summary_filters
 from inspections.models import Finding, Programme, Theme, TrackedItem
 
 
@@ -64,13 +64,7 @@ class QueueFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid() or self.form.cleaned_data.get("origin"):
             return None
         chosen = self.form.cleaned_data
-        return {
-            "force_ids": [chosen["force"].pk] if chosen.get("force") else None,
-            "region": chosen.get("region") or "",
-            "kind": chosen.get("kind") or "",
-            "programme": chosen.get("programme"),
-            "theme": chosen.get("theme"),
-        }
+        return {"force_ids": [chosen["force"].pk] if chosen.get("force") else None, **summary_filters(chosen)}
 
 
 class ReviewQueueFilter(ItemFilter):

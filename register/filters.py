@@ -9,7 +9,7 @@ from core.dates import london_today
 from core.forms import GovukForm
 from forces.models import Force
 from inspections import rules
-from inspections.filters import findings_matching, forces_matching, region_choices
+from inspections.filters import findings_matching, forces_matching, region_choices, summary_filters
 from inspections.models import Finding, Inspection, Programme, Theme, TrackedItem
 from reporting import summary
 from reporting.columns import PUBLIC_STATUS_COLUMNS
@@ -154,13 +154,7 @@ class RegisterFilter(django_filters.FilterSet):
             column = PUBLIC_STATUS_COLUMNS[chosen["status"]]
         elif chosen.get("overdue") == "yes":
             column = "overdue"
-        where = {
-            "force_ids": [chosen["force"].pk] if "force" in chosen else None,
-            "region": chosen.get("region", ""),
-            "kind": chosen.get("kind", ""),
-            "programme": chosen.get("programme"),
-            "theme": chosen.get("theme"),
-        }
+        where = {"force_ids": [chosen["force"].pk] if "force" in chosen else None, **summary_filters(chosen)}
         count = summary.public_count(today=self.today, column=column, **where)
         if chosen.get("overdue") == "no":
             count -= summary.public_count(today=self.today, column="overdue", **where)

@@ -28,6 +28,7 @@ from forces.selectors import force_ids_for, forces_visible_to
 from inspections import rules
 from inspections.models import Programme, Theme, TrackedItem
 from inspections.selectors import sees_embargoed
+from oversight.selectors import meeting_pack_summary
 from reporting.columns import (
     COUNT_COLUMNS,
     PACK_COLUMNS,
@@ -322,6 +323,13 @@ def _cells(
     return cells.order_by()
 
 
+def _current_cells(model, *, today: dt.date, force_ids: list[int] | None, **scope) -> QuerySet:
+    """_cells for this scope after bring_up_to_date: every reader's first two steps, so a figure is
+    never read from a cell counted for an earlier day."""
+    bring_up_to_date(today=today, force_ids=force_ids)
+    return _cells(model, force_ids=force_ids, **scope)
+
+
 def _sums(columns: Iterable[str]) -> dict:
     return {name: Sum(name) for name in columns}
 
@@ -352,9 +360,9 @@ def pack_figures(
     makes the pack's first page of them; it counts the same from the items when a filter is not
     one the cells are kept by."""
     force_ids = None if force_ids is None else list(force_ids)
-    bring_up_to_date(today=today, force_ids=force_ids)
-    cells = _cells(
+    cells = _current_cells(
         SummaryCell,
+        today=today,
         force_ids=force_ids,
         embargo_visible=True,
         theme=theme,
@@ -367,6 +375,14 @@ def pack_figures(
         .annotate(**_sums(("overdue", *PACK_COLUMNS)), earliest=Min("min_open_target"))
         .order_by()
     )
+
+
+def pack_summary(*, items: QuerySet[TrackedItem], today: dt.date, cells: dict | None) -> dict:
+    """The meeting pack's first page (oversight.selectors.meeting_pack_summary) over these filtered
+    items, its counts by force summed from the cells when `cells` (a filter form's summary_scope)
+    says every filter is one the cells are kept by, else counted from the items."""
+    forces = pack_figures(today=today, **cells) if cells is not None else None
+    return meeting_pack_summary(items=items, today=today, forces=forces)
 
 
 def dashboard_figures(
@@ -515,9 +531,9 @@ def public_count(
     region, kind of organisation, programme and theme. The register's search counts its results
     with it when its filters are ones the cells are kept by."""
     force_ids = None if force_ids is None else list(force_ids)
-    bring_up_to_date(today=today, force_ids=force_ids)
-    cells = _cells(
+    cells = _current_cells(
         SummaryCell,
+        today=today,
         force_ids=force_ids,
         embargo_visible=False,
         theme=theme,

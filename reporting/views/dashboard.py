@@ -12,7 +12,7 @@ from core.cache import CACHE_SECONDS, cached, content_key
 from core.dates import london_today
 from core.tables import paginate
 from inspections import selectors
-from inspections.filters import DashboardFilter, selected_filters
+from inspections.filters import DashboardFilter, selected_filters, summary_filters
 from inspections.rules import HEADLINES, OVERDUE_ORIGINS, quarter_start
 from oversight.selectors import escalations_recent
 from oversight.tables import EscalationTable
@@ -156,10 +156,7 @@ def _figures(*, user, filterset, items, today) -> dict:
         embargo_visible=selectors.sees_embargoed(user=user),
         with_force_summaries=user.is_liaison,
         today=today,
-        region=chosen.get("region") or "",
-        kind=chosen.get("kind") or "",
-        programme=chosen.get("programme"),
-        theme=chosen.get("theme"),
+        **summary_filters(chosen),
     )
     return figures | {
         "awaiting_review": None if user.is_liaison else figures["awaiting_review"],

@@ -25,11 +25,10 @@ from oversight.selectors import (
     escalations_recent,
     governing_bodies,
     meeting_pack_items,
-    meeting_pack_summary,
     pack_changes,
     previous_pack,
 )
-from reporting.summary import pack_figures
+from reporting.summary import pack_summary
 
 # The pack's detail is paged so that no page outgrows what a browser and a printer handle well
 # (an item's card is a few kilobytes: a page stays well under 1 MB); the summary is on the first.
@@ -50,10 +49,7 @@ def meeting_pack(request: HttpRequest) -> HttpResponse:
     # From the maintained summary when every filter chosen is one it is kept by (and the user sees
     # every force, as the summary's cells count them).
     cells = filters.summary_scope() if force_ids_for(user=request.user) is None else None
-    summary = None
-    if want_xlsx or number == 1:
-        forces = pack_figures(today=today, **cells) if cells is not None else None
-        summary = meeting_pack_summary(items=filters.qs, today=today, forces=forces)
+    summary = pack_summary(items=filters.qs, today=today, cells=cells) if want_xlsx or number == 1 else None
     escalations = []
     changes = None
     if summary is not None:
