@@ -32,10 +32,10 @@ class Page:
     runs: int | None = None  # fewer runs for whole-file downloads
 
 
-def _item_sitemap_pages() -> int:
-    from register.sitemaps import ItemSitemap
+def _sitemap_pages(section: str) -> int:
+    from register.sitemaps import SITEMAPS
 
-    return ItemSitemap().paginator.num_pages
+    return SITEMAPS[section]().paginator.num_pages
 
 
 def one(label: str, path: str) -> list[tuple[str, str]]:
@@ -298,17 +298,15 @@ PAGES: dict[str, Page] = {
     ),
     "register:feed": Page(lambda c: one("", _reverse("register:feed")), roles=PUBLIC),
     "register:sitemap": Page(lambda c: one("", _reverse("register:sitemap")), roles=PUBLIC),
+    # The findings' and items' sections are runs of ids: the first and the last of each.
     "register:sitemap_section": Page(
         lambda c: [
-            (section, _reverse("register:sitemap_section", section=section)) for section in ("forces", "findings")
-        ],
-        roles=PUBLIC,
-    ),
-    # The items' sections are runs of ids: the first and the last.
-    "register:sitemap_items": Page(
-        lambda c: [
-            ("first", _reverse("register:sitemap_items")),
-            ("last", _reverse("register:sitemap_items") + f"?p={_item_sitemap_pages()}"),
+            ("forces", _reverse("register:sitemap_section", section="forces")),
+            *(
+                (f"{section}, {end}", _reverse("register:sitemap_section", section=section) + query)
+                for section in ("findings", "items")
+                for end, query in (("first", ""), ("last", f"?p={_sitemap_pages(section)}"))
+            ),
         ],
         roles=PUBLIC,
     ),

@@ -1,12 +1,13 @@
 """The sitemap: the register's stable pages (forces, inspections, findings and items), in sections
 of at most 50,000 addresses, so that a search engine finds every published recommendation. The
-items' sections are ranges of ids (IdRangePaginator), so that neither the index nor a section
-counts or skips through a million items."""
+findings' and items' sections are ranges of ids (IdRangePaginator), so that neither the index nor
+a section counts or skips through a million items."""
 
 import math
 from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, QuerySet
@@ -56,15 +57,9 @@ class InspectionSitemap(Sitemap):
     def lastmod(self, inspection):
         return inspection.updated_at
 
-
-class FindingSitemap(Sitemap):
-    def items(self):
-        return (
-            selectors.public_findings(today=london_today()).values_list("inspection__slug", "reference").order_by("pk")
-        )
-
-    def location(self, row) -> str:
-        return reverse("register:finding_detail", kwargs={"slug": row[0], "finding": reference_slug(row[1])})
+    def get_latest_lastmod(self):
+        # The index's date for the section, aggregated (Django's default builds every inspection).
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class IdRangePaginator:
@@ -92,14 +87,52 @@ class IdRangePaginator:
         return SimpleNamespace(object_list=self.rows.filter(pk__gt=first, pk__lte=first + self.per_page))
 
 
-class ItemSitemap(Sitemap):
+class RangeSitemap(Sitemap):
+    """A section paged by runs of ids (IdRangePaginator) and written a line an address by
+    `section`: `items()` gives value rows, `url_name` the page they address, `arguments` the names
+    of its URL's arguments and `kwargs(row)` their values for a row."""
+
     # Five thousand addresses a section (the protocol allows 50,000, and 50,000 sections): a
     # section is read and written in well under a tenth of a second at a million items.
     limit = 5_000
+    url_name = ""
+    arguments: tuple[str, ...] = ()
 
     @property
     def paginator(self) -> IdRangePaginator:
         return IdRangePaginator(self.items(), self.limit)
+
+    def kwargs(self, row) -> dict[str, str]:
+        raise NotImplementedError
+
+    def location(self, row) -> str:
+        return reverse(self.url_name, kwargs=self.kwargs(row))
+
+    def location_format(self) -> str:
+        """The page's address with {name} where each argument goes: reversed once, not once a row."""
+        marks = {name: f"{name}-mark" for name in self.arguments}
+        path = reverse(self.url_name, kwargs=marks).replace("{", "{{").replace("}", "}}")
+        for name, mark in marks.items():
+            path = path.replace(mark, f"{{{name}}}")
+        return path
+
+
+class FindingSitemap(RangeSitemap):
+    url_name = "register:finding_detail"
+    arguments = ("slug", "finding")
+
+    def items(self):
+        return (
+            selectors.public_findings(today=london_today()).values_list("inspection__slug", "reference").order_by("pk")
+        )
+
+    def kwargs(self, row) -> dict[str, str]:
+        return {"slug": row[0], "finding": reference_slug(row[1])}
+
+
+class ItemSitemap(RangeSitemap):
+    url_name = "register:item_detail"
+    arguments = ("slug", "finding", "force")
 
     def items(self):
         return (
@@ -108,38 +141,30 @@ class ItemSitemap(Sitemap):
             .order_by("pk")
         )
 
-    def location(self, row) -> str:
-        return reverse(
-            "register:item_detail", kwargs={"slug": row[0], "finding": reference_slug(row[1]), "force": row[2]}
-        )
+    def kwargs(self, row) -> dict[str, str]:
+        return {"slug": row[0], "finding": reference_slug(row[1]), "force": row[2]}
 
 
-def _item_location_format() -> str:
-    """The items' address with {0}, {1} and {2} where the inspection, finding and force go: reversed
-    once, not once a row."""
-    marks = {"slug": "inspection-mark", "finding": "finding-mark", "force": "force-mark"}
-    path = reverse("register:item_detail", kwargs=marks).replace("{", "{{").replace("}", "}}")
-    for n, mark in enumerate(marks.values()):
-        path = path.replace(mark, f"{{{n}}}")
-    return path
-
-
-def item_section(request: HttpRequest) -> HttpResponse:
-    """The items' section of the sitemap (?p= as Django's view): the same XML as its template,
-    written a line an address, since ten thousand template loops took half a second."""
+def section(request: HttpRequest, section: str) -> HttpResponse:
+    """A section of the sitemap (?p= as Django's view). The ranged sections (findings and items)
+    are the same XML as Django's template, written a line an address, since ten thousand template
+    loops took half a second; the others are Django's own view."""
+    sitemap = SITEMAPS.get(section)
+    if sitemap is None or not issubclass(sitemap, RangeSitemap):
+        return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    sitemap = sitemap()
     try:
-        page = ItemSitemap().paginator.page(request.GET.get("p", 1))
+        page = sitemap.paginator.page(request.GET.get("p", 1))
     except (EmptyPage, PageNotAnInteger):
         raise Http404("No such page of the sitemap") from None
-    site = f"{request.scheme}://{get_current_site(request).domain}"
-    location = site + _item_location_format()
+    location = f"{request.scheme}://{get_current_site(request).domain}{sitemap.location_format()}"
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
     ]
     lines.extend(
-        f"<url><loc>{escape(location.format(inspection, reference_slug(reference), force))}</loc></url>"
-        for inspection, reference, force in page.object_list.iterator(chunk_size=2000)
+        f"<url><loc>{escape(location.format(**sitemap.kwargs(row)))}</loc></url>"
+        for row in page.object_list.iterator(chunk_size=2000)
     )
     lines.append("</urlset>\n")
     response = HttpResponse("\n".join(lines), content_type="application/xml")

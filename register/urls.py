@@ -32,11 +32,5 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "register:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-items.xml", public_page(sitemaps.item_section), name="sitemap_items"),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<section>.xml", public_page(sitemaps.section), name="sitemap_section"),
 ]

@@ -68,7 +68,11 @@ CASES = [
     Case("register:feed", expected=EVERYONE),
     Case("register:sitemap", expected=EVERYONE),
     Case("register:sitemap_section", kwargs=lambda w: {"section": "findings"}, expected=EVERYONE),
-    Case("register:sitemap_items", expected=EVERYONE),
+    Case("register:sitemap_section", kwargs=lambda w: {"section": "items"}, label="items", expected=EVERYONE),
+    Case("register:sitemap_section", kwargs=lambda w: {"section": "forces"}, label="forces", expected=EVERYONE),
+    Case(
+        "register:sitemap_section", kwargs=lambda w: {"section": "people"}, label="unknown section", expected=NOT_FOUND
+    ),
     # Themes: everyone signed in reads the list; staff keep it and tag findings.
     Case("inspections:theme_list", expected=READ_ALL_SIGNED_IN),
     Case("inspections:theme_create", expected=STAFF_ONLY),

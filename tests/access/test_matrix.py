@@ -45,7 +45,6 @@ PUBLIC = {
     "register:feed",
     "register:sitemap",
     "register:sitemap_section",
-    "register:sitemap_items",
     # A calendar feed: its secret token authenticates, as a token does for the API.
     "calendars:feed",
 }

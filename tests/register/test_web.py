@@ -136,39 +136,56 @@ def test_the_sitemap_lists_published_items_and_not_embargoed_ones(client, item, 
     assert "later-1" not in items
 
 
-def test_the_items_sections_are_runs_of_ids_that_list_every_published_item_once(client, item, force, monkeypatch):
+@pytest.mark.parametrize("name", ["items", "findings"])
+def test_the_ranged_sections_are_runs_of_ids_that_list_every_published_row_once(client, item, force, monkeypatch, name):
     from django.contrib.sitemaps.views import sitemap as django_sitemap
     from django.test import RequestFactory
 
-    from inspections.models import TrackedItem
-    from register.sitemaps import SITEMAPS, ItemSitemap
+    from register.sitemaps import SITEMAPS
 
-    monkeypatch.setattr(ItemSitemap, "limit", 2)
+    sitemap = SITEMAPS[name]
+    monkeypatch.setattr(sitemap, "limit", 2)
     embargoed = factories.InspectionFactory(reference="LATER-1", published_on=dt.date(2099, 1, 1))
     factories.TrackedItemFactory(finding=factories.FindingFactory(inspection=embargoed, reference="R7"), force=force)
-    published = [item, *(factories.TrackedItemFactory(finding=item.finding) for _ in range(4))]
-    pages = -(-TrackedItem.objects.order_by("-pk").first().pk // 2)  # the highest id over 2, rounded up
+    if name == "items":
+        published = [item, *(factories.TrackedItemFactory(finding=item.finding) for _ in range(4))]
+
+        def address(row) -> str:
+            return f"http://testserver/register/inspections/{row.finding.inspection.slug}/r1/{row.force.slug}/"
+    else:
+        published = [item.finding]
+        for n in range(2, 6):
+            published.append(factories.FindingFactory(inspection=item.finding.inspection, reference=f"R{n}"))
+
+        def address(row) -> str:
+            return f"http://testserver/register/inspections/{row.inspection.slug}/{reference_slug(row.reference)}/"
+
+    model = type(published[0])
+    pages = -(-model.objects.order_by("-pk").first().pk // 2)  # the highest id over 2, rounded up
     index = client.get(reverse("register:sitemap")).content.decode()
-    section = reverse("register:sitemap_items")
+    section = reverse("register:sitemap_section", kwargs={"section": name})
     assert f"{section}?p={pages}<" in index and f"{section}?p={pages + 1}<" not in index
     listed = []
-    first = (min(i.pk for i in published) - 1) // 2 + 1  # the ids before the test's are other tests'
+    first = (min(row.pk for row in published) - 1) // 2 + 1  # the ids before the test's are other tests'
     for page in range(first, pages + 1):
         response = client.get(f"{section}?p={page}")
         assert response.status_code == 200 and response["Content-Type"] == "application/xml"
         body = response.content.decode()
         # The same XML as Django's own sitemap view for the same page.
         request = RequestFactory().get(f"{section}?p={page}", HTTP_HOST="testserver")
-        django_body = django_sitemap(request, sitemaps=SITEMAPS, section="items").render().content.decode()
+        django_body = django_sitemap(request, sitemaps=SITEMAPS, section=name).render().content.decode()
         assert _locations(body) == _locations(django_body)
         listed += _locations(body)
-    expected = [
-        f"http://testserver/register/inspections/{i.finding.inspection.slug}/r1/{i.force.slug}/"
-        for i in sorted(published, key=lambda i: i.pk)
-    ]
-    assert listed == expected
+    assert listed == [address(row) for row in sorted(published, key=lambda row: row.pk)]
+    assert "later-1" not in "".join(listed)
     assert client.get(f"{section}?p={pages + 1}").status_code == 404
     assert client.get(f"{section}?p=x").status_code == 404
+
+
+def test_the_other_sections_are_djangos_own(client, item, force):
+    body = client.get(reverse("register:sitemap_section", kwargs={"section": "forces"})).content.decode()
+    assert _locations(body) == [f"http://testserver/register/forces/{force.slug}/"]
+    assert client.get(reverse("register:sitemap_section", kwargs={"section": "people"})).status_code == 404
 
 
 def _locations(xml: str) -> list[str]:
@@ -215,3 +232,17 @@ def test_a_download_with_a_filter_that_is_not_valid_says_so(client, item):
     assert "not valid" in text
     assert "Force or body" in text
     assert "Year published" in text
+
+
+def test_the_index_dates_the_inspections_section_by_the_latest_published_change(client, item):
+    from django.utils import timezone
+
+    from inspections.models import Inspection
+
+    published = item.finding.inspection
+    embargoed = factories.InspectionFactory(reference="LATER-1", published_on=dt.date(2099, 1, 1))
+    Inspection.objects.filter(pk=published.pk).update(updated_at=timezone.make_aware(dt.datetime(2026, 3, 4, 5, 6)))
+    Inspection.objects.filter(pk=embargoed.pk).update(updated_at=timezone.make_aware(dt.datetime(2026, 9, 9, 9, 9)))
+    index = client.get(reverse("register:sitemap")).content.decode()
+    entry = index.split("sitemap-inspections.xml")[1].split("</sitemap>")[0]
+    assert "<lastmod>2026-03-04T05:06:00" in entry
