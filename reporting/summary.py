@@ -323,9 +323,10 @@ def _cells(
     return cells.order_by()
 
 
-def _current_cells(model, *, today: dt.date, force_ids: list[int] | None, **scope) -> QuerySet:
+def _current_cells(model, *, today: dt.date, force_ids: Iterable[int] | None, **scope) -> QuerySet:
     """_cells for this scope after bring_up_to_date: every reader's first two steps, so a figure is
     never read from a cell counted for an earlier day."""
+    force_ids = None if force_ids is None else list(force_ids)
     bring_up_to_date(today=today, force_ids=force_ids)
     return _cells(model, force_ids=force_ids, **scope)
 
@@ -359,7 +360,6 @@ def pack_figures(
     oldest overdue target when it has anything overdue. oversight.selectors.meeting_pack_summary
     makes the pack's first page of them; it counts the same from the items when a filter is not
     one the cells are kept by."""
-    force_ids = None if force_ids is None else list(force_ids)
     cells = _current_cells(
         SummaryCell,
         today=today,
@@ -457,17 +457,15 @@ def _force_summaries(*, force_ids: list[int] | None, embargo_visible: bool) -> l
 
 
 def headlines(*, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> Headlines:
-    force_ids = None if force_ids is None else list(force_ids)
-    bring_up_to_date(today=today, force_ids=force_ids)
-    cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=embargo_visible)
+    cells = _current_cells(SummaryCell, today=today, force_ids=force_ids, embargo_visible=embargo_visible)
     return headlines_from(cells.aggregate(**_sums(DASHBOARD_COLUMNS)))
 
 
 def rates(*, by: str, force_ids: Iterable[int] | None, embargo_visible: bool, today: dt.date) -> list[RateRow]:
     """Implementation rates by "year", "programme", "force" or "theme" from the rate cells."""
-    force_ids = None if force_ids is None else list(force_ids)
-    bring_up_to_date(today=today, force_ids=force_ids)
-    cells = _cells(SummaryRate, force_ids=force_ids, embargo_visible=embargo_visible, themed=by == "theme")
+    cells = _current_cells(
+        SummaryRate, today=today, force_ids=force_ids, embargo_visible=embargo_visible, themed=by == "theme"
+    )
     key, name = {
         "year": ("year", None),
         "programme": ("programme__slug", "programme__name"),
@@ -507,9 +505,7 @@ def public_counts(*, today: dt.date, force_ids: Iterable[int] | None = None) -> 
     """The public register's figures over the published items (of these forces, or all): all,
     open, overdue, and each public status by its name (rules.PUBLIC_STATUSES), from the cells out
     of embargo. The same values as register.selectors.status_counts over the same items."""
-    force_ids = None if force_ids is None else list(force_ids)
-    bring_up_to_date(today=today, force_ids=force_ids)
-    cells = _cells(SummaryCell, force_ids=force_ids, embargo_visible=False)
+    cells = _current_cells(SummaryCell, today=today, force_ids=force_ids, embargo_visible=False)
     totals = cells.aggregate(**_sums(("total", "open", "overdue", *PUBLIC_STATUS_COLUMNS.values())))
     return {"total": totals["total"] or 0, "open": totals["open"] or 0, "overdue": totals["overdue"] or 0} | {
         name: totals[column] or 0 for name, column in PUBLIC_STATUS_COLUMNS.items()
@@ -530,7 +526,6 @@ def public_count(
     the open, the overdue, or one public status's column (PUBLIC_STATUS_COLUMNS), of these forces,
     region, kind of organisation, programme and theme. The register's search counts its results
     with it when its filters are ones the cells are kept by."""
-    force_ids = None if force_ids is None else list(force_ids)
     cells = _current_cells(
         SummaryCell,
         today=today,
